@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
+import assetRoutes from './assets/routes.ts';
+import { SESSION_COOKIE } from './auth/guards.ts';
+import authRoutes from './auth/routes.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { DomainError, Forbidden, TooManyRequests } from './errors.ts';
+import { createServices, type Services } from './services.ts';
+import taxonomyRoutes from './taxonomy/routes.ts';
+import usageRoutes from './usage/routes.ts';
+
+export type App = FastifyInstance & { services: Services };
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+// Connection-level failures mean "the database is away", not "the request is wrong": answer 503 and let the client retry.
+const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001']);
+
+/** Builds the whole service; tests call it with their own config and database. */
+export async function buildApp(config: Config, database?: Database): Promise<App> {
+  const db = database ?? await openDatabase(config.databaseUrl, config.dataDir);
+  const services = createServices(config, db);
+  await services.taxonomy.ensureDefaults();
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // A hop count, never `true`: X-Forwarded-For from the client itself is not believed (rate limits key on the address).
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
+    bodyLimit: 1024 * 1024,
+    // Slow or idle clients must not hold sockets forever; uploads get their own long budget.
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    keepAliveTimeout: 10_000,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('services', services);
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+
+  await app.register(cookie);
+  await app.register(multipart, {
+    limits: {
+      // Explicit limits: one file per request, a handful of small fields (CVE-2023-25576).
+      fileSize: config.maxUploadBytes, files: 1, fields: 40, parts: 42, fieldSize: 64 * 1024, headerPairs: 200,
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Content Hub API', version: '0.1.0', description: 'Upload, review, find and share sales and marketing content.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'same-origin');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    if (!req.url.startsWith('/api/')) return;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) {
+      req.user = (await services.auth.userForApiToken(bearer)) ?? null;
+      return;
+    }
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    req.sessionToken = token;
+    req.user = (await services.auth.userForSession(token)) ?? null;
+    // Cookies ride along on cross-site requests; a state change must come from our own pages (CSRF).
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !sameOrigin(req.headers.origin, req.headers['sec-fetch-site'], req.headers.host, config.publicUrl)) {
+      throw new Forbidden('cross-site request refused', 'CROSS_SITE');
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | DomainError, req, reply) => {
+    if (error instanceof DomainError) {
+      if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSec));
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), message: error.message, code: error.code });
+    }
+    const code = (error as { code?: string }).code ?? '';
+    if (DB_UNAVAILABLE.has(code) || /connection (terminated|ended|closed)|PGlite is closed/i.test(error.message)) {
+      req.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', '5');
+      return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly', code: 'DB_UNAVAILABLE' });
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ statusCode: status, error: httpReason(status), message: 'something went wrong on our side; it has been logged', code: 'INTERNAL' });
+    }
+    const message = error.validation ? `invalid ${error.validationContext ?? 'input'}: ${error.message.replace(/^(body|querystring|params)\/?/, '')}` : error.message;
+    return reply.code(status).send({ statusCode: status, error: httpReason(status), message, code: code || 'BAD_REQUEST' });
+  });
+
+  app.get('/api/health', { schema: { tags: ['health'] } }, async (_req, reply) => {
+    try {
+      await db.db.execute(sql`select 1`);
+      return { status: 'ok', db: 'ok' };
+    } catch {
+      reply.header('Retry-After', '5');
+      return reply.code(503).send({ status: 'degraded', db: 'unreachable' });
+    }
+  });
+
+  await app.register(authRoutes, { services });
+  await app.register(taxonomyRoutes, { services });
+  await app.register(assetRoutes, { services });
+  await app.register(usageRoutes, { services });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !config.serveWeb || !['GET', 'HEAD'].includes(req.method)) {
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}`, code: 'NO_ROUTE' });
+    }
+    // Client-side routes of the single-page app all load index.html.
+    return reply.type('text/html').header('Cache-Control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html')));
+  });
+  if (config.serveWeb && fs.existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false,
+      setHeaders: (reply, file) => {
+        // Vite fingerprints everything under assets/, so those files never change.
+        if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+      } });
+    app.get('/', (_req, reply) => reply.type('text/html').header('Cache-Control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html'))));
+  }
+
+  app.addHook('onClose', async () => {
+    if (!database) await db.close();
+  });
+  return app as unknown as App;
+}
+
+function sameOrigin(origin: string | undefined, fetchSite: string | string[] | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin) {
+    try {
+      const o = new URL(origin);
+      return o.host === host || o.origin === new URL(publicUrl).origin;
+    } catch {
+      return false;
+    }
+  }
+  // No Origin: a non-browser client (curl, integrations) unless the browser says cross-site.
+  return fetchSite !== 'cross-site';
+}
+
+function httpReason(status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
+    415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Internal Server Error';
+}

@@ -1,0 +1,78 @@
+import { Type, type Static } from 'typebox';
+import { KINDS } from './file-type.ts';
+
+export const STATUSES = ['draft', 'in_review', 'approved', 'rejected', 'archived'] as const;
+export type Status = (typeof STATUSES)[number];
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Slug = Type.String({ minLength: 1, maxLength: 60 });
+const Slugs = Type.Array(Slug, { maxItems: 50 });
+
+/** Metadata marketing sets on an asset; the same rules for the upload form fields and for PATCH. */
+export const AssetMetadata = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+  description: Type.String({ maxLength: 10_000 }),
+  personas: Slugs,
+  stages: Slugs,
+  products: Slugs,
+  industries: Slugs,
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 50 }),
+  language: Nullable(Slug),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false });
+export const AssetMetadataPatch = Type.Partial(AssetMetadata, { additionalProperties: false });
+export type AssetMetadataPatch = Static<typeof AssetMetadataPatch>;
+
+export const AssetParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const UserRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const VersionSchema = Type.Object({
+  number: Type.Integer(), filename: Type.String(), mimeType: Type.String(), size: Type.Integer(), sha256: Type.String(),
+  pages: Nullable(Type.Integer()), width: Nullable(Type.Integer()), height: Nullable(Type.Integer()),
+  durationSec: Nullable(Type.Number()), createdAt: Type.String(),
+});
+export const VersionDetail = Type.Intersect([VersionSchema, Type.Object({
+  note: Type.String(), uploadedBy: UserRef, previewStatus: Type.String(), previewError: Nullable(Type.String()),
+})]);
+
+export const AssetSchema = Type.Object({
+  id: Type.String(), title: Type.String(), description: Type.String(),
+  kind: Type.Enum([...KINDS]),
+  status: Type.Enum([...STATUSES]),
+  tags: Type.Array(Type.String()), personas: Type.Array(Type.String()), stages: Type.Array(Type.String()),
+  products: Type.Array(Type.String()), industries: Type.Array(Type.String()), language: Nullable(Type.String()),
+  owner: UserRef,
+  createdAt: Type.String(), updatedAt: Type.String(), approvedAt: Nullable(Type.String()), expiresAt: Nullable(Type.String()),
+  version: VersionSchema,
+  /** Number of the version sales get, null until one is approved. */
+  approvedVersion: Nullable(Type.Integer()),
+  preview: Type.Object({ status: Type.Enum(['pending', 'ready', 'failed', 'none']), error: Type.Optional(Nullable(Type.String())) }),
+  thumbnailUrl: Nullable(Type.String()),
+  downloadUrl: Type.String(),
+  versions: Type.Optional(Type.Array(VersionDetail)),
+});
+export type AssetJson = Static<typeof AssetSchema>;
+
+export const AssetList = Type.Object({ items: Type.Array(AssetSchema), nextCursor: Nullable(Type.String()) });
+
+export const AssetListQuery = Type.Object({
+  status: Type.Optional(Type.Enum([...STATUSES])),
+  owner: Type.Optional(Type.String({ maxLength: 40 })),
+  persona: Type.Optional(Slug), stage: Type.Optional(Slug), product: Type.Optional(Slug), industry: Type.Optional(Slug), language: Type.Optional(Slug),
+  kind: Type.Optional(Type.Enum([...KINDS])),
+  tag: Type.Optional(Type.String({ maxLength: 60 })),
+  sort: Type.Optional(Type.Enum(['updated', 'created', 'title'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+}, { additionalProperties: false });
+export type AssetListQuery = Static<typeof AssetListQuery>;
+
+export const CommentBody = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 5000 })) }, { additionalProperties: false });
+export const RejectBody = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }) }, { additionalProperties: false });
+export const DownloadQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
+
+export const AuditEntry = Type.Object({
+  id: Type.Integer(), action: Type.String(), comment: Nullable(Type.String()), at: Type.String(),
+  user: Nullable(UserRef), detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });

@@ -1,0 +1,298 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { hasRole, type CurrentUser } from '../auth/roles.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { assets, assetTerms, assetVersions, auditLog, blobs, users } from '../db/schema.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
+import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
+import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
+import { titleFromFileName } from './file-name.ts';
+import { classifyFile } from './file-type.ts';
+import { assetJson, hasTerm, shownVersionId, visibleTo, type AssetRow, type VersionRow } from './queries.ts';
+import type { AssetJson, AssetListQuery, AssetMetadataPatch, Status } from './schemas.ts';
+
+/** A file already streamed to the blob store's temp area by the HTTP layer. */
+export interface IncomingFile { received: ReceivedFile; fileName: string }
+
+const FACET_OF_FIELD = { personas: 'persona', stages: 'stage', products: 'product', industries: 'industry' } as const satisfies Record<string, FacetKey>;
+
+/** Lets other domains (search, processing) hear about changes without the asset service knowing them. */
+export type AssetChangeListener = (change: { assetId: string; action: string; versionId?: string }) => void | Promise<void>;
+
+export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService) {
+  const listeners: AssetChangeListener[] = [];
+  const notify = async (change: Parameters<AssetChangeListener>[0]) => {
+    for (const listener of listeners) await listener(change);
+  };
+
+  /** Loads an asset the user may see, or 404 (never 403: existence does not leak to sales). */
+  async function visibleRow(tx: Db | Tx, user: CurrentUser, id: string, forUpdate = false): Promise<AssetRow> {
+    const query = tx.select().from(assets).where(and(eq(assets.id, id), visibleTo(user)));
+    const [row] = forUpdate ? await query.for('update') : await query;
+    if (!row) throw new NotFound('no such asset', 'ASSET_NOT_FOUND');
+    return row;
+  }
+
+  async function audit(tx: Db | Tx, assetId: string, user: CurrentUser, action: string, comment?: string | null, detail?: Record<string, unknown>) {
+    await tx.insert(auditLog).values({ assetId, userId: user.id, action, comment: comment ?? null, detail: detail ?? null });
+  }
+
+  async function setTerms(tx: Tx, assetId: string, meta: AssetMetadataPatch, replace: boolean) {
+    for (const [field, facet] of Object.entries(FACET_OF_FIELD) as [keyof typeof FACET_OF_FIELD, FacetKey][]) {
+      const slugs = meta[field];
+      if (slugs === undefined) continue;
+      const ids = await taxonomy.resolve(tx, facet, slugs);
+      if (replace) await tx.delete(assetTerms).where(and(eq(assetTerms.assetId, assetId), sql`${assetTerms.termId} in (select id from terms where facet_key = ${facet})`));
+      if (ids.length) await tx.insert(assetTerms).values(ids.map((termId) => ({ assetId, termId }))).onConflictDoNothing();
+    }
+    if (meta.language !== undefined) {
+      const ids = meta.language === null ? [] : await taxonomy.resolve(tx, 'language', [meta.language]);
+      if (replace) await tx.delete(assetTerms).where(and(eq(assetTerms.assetId, assetId), sql`${assetTerms.termId} in (select id from terms where facet_key = 'language')`));
+      if (ids.length) await tx.insert(assetTerms).values({ assetId, termId: ids[0]! }).onConflictDoNothing();
+    }
+  }
+
+  /**
+   * Stores the blob row and moves the file into place inside the caller's transaction.
+   * The row lock taken by the upsert keeps a concurrent delete of the same content from removing the file under us.
+   */
+  async function storeBlob(tx: Tx, file: ReceivedFile) {
+    await tx.insert(blobs).values({ sha256: file.sha256, size: file.size })
+      .onConflictDoUpdate({ target: blobs.sha256, set: { size: sql`excluded.size` } });
+    await blobStore.commit(file);
+  }
+
+  async function newVersion(tx: Tx, user: CurrentUser, assetId: string, number: number, file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>, note: string) {
+    await storeBlob(tx, file.received);
+    const [version] = await tx.insert(assetVersions).values({
+      assetId, number, sha256: file.received.sha256, filename: file.fileName, mimeType: classified.mimeType, size: file.received.size,
+      width: classified.width ?? null, height: classified.height ?? null, note, uploadedBy: user.id,
+      previewStatus: 'none',
+    }).returning();
+    return version!;
+  }
+
+  /** Other assets already holding these exact bytes, so marketing hears of duplicates at upload. */
+  async function sameContent(sha256: string, exceptAssetId: string) {
+    const rows = await db.selectDistinct({ id: assets.id, title: assets.title }).from(assetVersions)
+      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+      .where(and(eq(assetVersions.sha256, sha256), sql`${assets.id} <> ${exceptAssetId}`)).limit(5);
+    return rows;
+  }
+
+  async function transition(user: CurrentUser, id: string, action: string, from: readonly Status[], change: (row: AssetRow) => Partial<AssetRow>, comment?: string | null) {
+    await db.transaction(async (tx) => {
+      const row = await visibleRow(tx, user, id, true);
+      if (!from.includes(row.status)) {
+        throw new Conflict(`the asset is ${row.status.replace('_', ' ')}; it can be ${action} only from ${from.join(' or ').replace(/_/g, ' ')}`, 'WRONG_STATE');
+      }
+      const patch = change(row);
+      await tx.update(assets).set({ ...patch, updatedAt: new Date() }).where(eq(assets.id, id));
+      await audit(tx, id, user, action, comment, { from: row.status, to: patch.status });
+    });
+    await notify({ assetId: id, action });
+    return service.get(user, id);
+  }
+
+  const service = {
+    onChange(listener: AssetChangeListener) {
+      listeners.push(listener);
+    },
+
+    async create(user: CurrentUser, meta: AssetMetadataPatch, file: IncomingFile): Promise<AssetJson & { duplicates: { id: string; title: string }[] }> {
+      const classified = await classifyFile(file.received.tempPath, file.received.size, file.fileName);
+      const id = await db.transaction(async (tx) => {
+        const [asset] = await tx.insert(assets).values({
+          title: meta.title?.trim() || titleFromFileName(file.fileName),
+          description: meta.description ?? '',
+          kind: classified.kind,
+          ownerId: user.id,
+          tags: normaliseTags(meta.tags ?? []),
+          expiresAt: parseExpiry(meta.expiresAt),
+        }).returning();
+        await setTerms(tx, asset!.id, meta, false);
+        const version = await newVersion(tx, user, asset!.id, 1, file, classified, '');
+        await tx.update(assets).set({ currentVersionId: version.id }).where(eq(assets.id, asset!.id));
+        await audit(tx, asset!.id, user, 'created', null, { filename: file.fileName, size: file.received.size });
+        return asset!.id;
+      });
+      await notify({ assetId: id, action: 'created' });
+      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id) };
+    },
+
+    async get(user: CurrentUser, id: string): Promise<AssetJson> {
+      const row = await visibleRow(db, user, id);
+      const [json] = await assetJson(db, user, [row]);
+      if (hasRole(user, 'marketing')) {
+        const versions = await db.select({ v: assetVersions, uploader: { id: users.id, name: users.name } }).from(assetVersions)
+          .innerJoin(users, eq(users.id, assetVersions.uploadedBy))
+          .where(eq(assetVersions.assetId, id)).orderBy(desc(assetVersions.number));
+        json!.versions = versions.map(({ v, uploader }) => ({
+          number: v.number, filename: v.filename, mimeType: v.mimeType, size: v.size, sha256: v.sha256, pages: v.pages,
+          width: v.width, height: v.height, durationSec: v.durationSec, createdAt: v.createdAt.toISOString(),
+          note: v.note, uploadedBy: uploader, previewStatus: v.previewStatus, previewError: v.previewError,
+        }));
+      }
+      return json!;
+    },
+
+    async list(user: CurrentUser, query: AssetListQuery): Promise<{ items: AssetJson[]; nextCursor: string | null }> {
+      const limit = query.limit ?? 50;
+      const sort = query.sort ?? 'updated';
+      const conditions: (SQL | undefined)[] = [visibleTo(user)];
+      if (query.status && hasRole(user, 'marketing')) conditions.push(eq(assets.status, query.status));
+      if (query.status && !hasRole(user, 'marketing') && query.status !== 'approved') conditions.push(sql`false`);
+      if (query.owner) {
+        const owner = query.owner === 'me' ? user.id : query.owner;
+        if (!/^[0-9a-f-]{36}$/i.test(owner)) throw new Invalid('owner must be "me" or a user id', 'BAD_OWNER');
+        conditions.push(eq(assets.ownerId, owner));
+      }
+      if (query.kind) conditions.push(eq(assets.kind, query.kind));
+      if (query.tag) conditions.push(sql`${query.tag.trim().toLowerCase()} = any(${assets.tags})`);
+      for (const facet of ['persona', 'stage', 'product', 'industry', 'language'] as const) {
+        const slug = query[facet];
+        if (!slug) continue;
+        await taxonomy.resolve(db, facet, [slug]);
+        conditions.push(hasTerm(facet, slug));
+      }
+      const [column, direction] = sort === 'title' ? [sql`lower(${assets.title})`, 'asc' as const]
+        : sort === 'created' ? [sql`${assets.createdAt}`, 'desc' as const] : [sql`${assets.updatedAt}`, 'desc' as const];
+      if (query.cursor) {
+        const [value, lastId] = decodeCursor(query.cursor);
+        const typed = sort === 'title' ? sql`${value}` : sql`${value}::timestamptz`;
+        const after = direction === 'asc' ? sql`(${column}, ${assets.id}) > (${typed}, ${lastId}::uuid)` : sql`(${column}, ${assets.id}) < (${typed}, ${lastId}::uuid)`;
+        conditions.push(after);
+      }
+      const rows = await db.select().from(assets).where(and(...conditions))
+        .orderBy(direction === 'asc' ? asc(column) : desc(column), direction === 'asc' ? asc(assets.id) : desc(assets.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const nextCursor = rows.length > limit && last
+        ? encodeCursor(sort === 'title' ? last.title.toLowerCase() : (sort === 'created' ? last.createdAt : last.updatedAt).toISOString(), last.id)
+        : null;
+      return { items: await assetJson(db, user, page), nextCursor };
+    },
+
+    async update(user: CurrentUser, id: string, patch: AssetMetadataPatch): Promise<AssetJson> {
+      await db.transaction(async (tx) => {
+        const row = await visibleRow(tx, user, id, true);
+        if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before editing', 'WRONG_STATE');
+        const set: Partial<AssetRow> = { updatedAt: new Date() };
+        if (patch.title !== undefined) set.title = patch.title.trim();
+        if (patch.description !== undefined) set.description = patch.description;
+        if (patch.tags !== undefined) set.tags = normaliseTags(patch.tags);
+        if (patch.expiresAt !== undefined) set.expiresAt = parseExpiry(patch.expiresAt);
+        await tx.update(assets).set(set).where(eq(assets.id, id));
+        await setTerms(tx, id, patch, true);
+        await audit(tx, id, user, 'updated', null, { fields: Object.keys(patch) });
+      });
+      await notify({ assetId: id, action: 'updated' });
+      return service.get(user, id);
+    },
+
+    /** Owners delete their drafts that never went live; admins delete anything. Blobs go when no version uses them. */
+    async remove(user: CurrentUser, id: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const row = await visibleRow(tx, user, id, true);
+        const ownDraft = row.ownerId === user.id && (row.status === 'draft' || row.status === 'rejected') && !row.approvedVersionId;
+        if (!ownDraft && !hasRole(user, 'admin')) {
+          throw new Forbidden('only the owner can delete a draft that never went live; an admin can delete anything else (or archive it)', 'DELETE_NOT_ALLOWED');
+        }
+        const shas = (await tx.select({ sha256: assetVersions.sha256 }).from(assetVersions).where(eq(assetVersions.assetId, id))).map((r) => r.sha256);
+        await tx.delete(assets).where(eq(assets.id, id));
+        if (shas.length === 0) return;
+        // Lock the blob rows first, then look for other users of the content in a fresh statement.
+        await tx.select().from(blobs).where(inArray(blobs.sha256, shas)).for('update');
+        const unused = await tx.delete(blobs)
+          .where(and(inArray(blobs.sha256, shas), sql`not exists (select 1 from ${assetVersions} v where v.sha256 = ${blobs.sha256})`))
+          .returning({ sha256: blobs.sha256 });
+        // Removed while the rows are locked, so an upload of the same bytes waits and then writes the file again.
+        for (const blob of unused) await blobStore.delete(blob.sha256);
+      });
+      await notify({ assetId: id, action: 'deleted' });
+    },
+
+    async addVersion(user: CurrentUser, id: string, file: IncomingFile, note: string): Promise<AssetJson & { duplicates: { id: string; title: string }[] }> {
+      const classified = await classifyFile(file.received.tempPath, file.received.size, file.fileName);
+      await db.transaction(async (tx) => {
+        const row = await visibleRow(tx, user, id, true);
+        if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before adding a version', 'WRONG_STATE');
+        const [{ next } = { next: 1 }] = await tx.select({ next: sql<number>`coalesce(max(${assetVersions.number}), 0)::int + 1` })
+          .from(assetVersions).where(eq(assetVersions.assetId, id));
+        const version = await newVersion(tx, user, id, next, file, classified, note.trim());
+        // The new version needs review; sales keep the approved one meanwhile.
+        await tx.update(assets).set({ currentVersionId: version.id, status: 'draft', kind: classified.kind, updatedAt: new Date() }).where(eq(assets.id, id));
+        await audit(tx, id, user, 'version_added', note.trim() || null, { number: next, filename: file.fileName, from: row.status, to: 'draft' });
+      });
+      await notify({ assetId: id, action: 'version_added' });
+      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id) };
+    },
+
+    submit: (user: CurrentUser, id: string) =>
+      transition(user, id, 'submitted', ['draft', 'rejected'], () => ({ status: 'in_review' })),
+
+    approve: (user: CurrentUser, id: string, comment?: string) =>
+      transition(user, id, 'approved', ['in_review'], (row) => ({
+        status: 'approved', approvedVersionId: row.currentVersionId, approvedAt: new Date(), approvedBy: user.id,
+      }), comment),
+
+    reject: (user: CurrentUser, id: string, comment: string) =>
+      transition(user, id, 'rejected', ['in_review'], () => ({ status: 'rejected' }), comment),
+
+    archive: (user: CurrentUser, id: string, comment?: string) =>
+      transition(user, id, 'archived', ['draft', 'in_review', 'approved', 'rejected'], () => ({ status: 'archived' }), comment),
+
+    /** Back to approved when a version was ever approved; otherwise back to draft for review. */
+    restore: (user: CurrentUser, id: string, comment?: string) =>
+      transition(user, id, 'restored', ['archived'], (row) => ({ status: row.approvedVersionId ? 'approved' : 'draft' }), comment),
+
+    async auditTrail(user: CurrentUser, id: string) {
+      await visibleRow(db, user, id);
+      const rows = await db.select({ entry: auditLog, user: { id: users.id, name: users.name } }).from(auditLog)
+        .leftJoin(users, eq(users.id, auditLog.userId)).where(eq(auditLog.assetId, id)).orderBy(desc(auditLog.at), desc(auditLog.id));
+      return rows.map(({ entry, user: who }) => ({
+        id: entry.id, action: entry.action, comment: entry.comment, at: entry.at.toISOString(),
+        user: who?.id ? { id: who.id, name: who.name } : null, detail: entry.detail ?? null,
+      }));
+    },
+
+    /** The version a user may download: sales only the approved one, marketing any. */
+    async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionRow }> {
+      const asset = await visibleRow(db, user, id);
+      const condition = number === undefined ? eq(assetVersions.id, shownVersionId(user, asset)!)
+        : hasRole(user, 'marketing') ? and(eq(assetVersions.assetId, id), eq(assetVersions.number, number))
+          : and(eq(assetVersions.id, asset.approvedVersionId!), eq(assetVersions.number, number));
+      const [version] = await db.select().from(assetVersions).where(condition);
+      if (!version) throw new NotFound(`this asset has no version ${number} you can download`, 'VERSION_NOT_FOUND');
+      return { asset, version };
+    },
+  };
+  return service;
+}
+
+export type AssetService = ReturnType<typeof assetService>;
+
+function normaliseTags(tags: string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean))];
+}
+
+function parseExpiry(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Invalid(`expiresAt "${value}" is not a date`, 'BAD_DATE');
+  return date;
+}
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && /^[0-9a-f-]{36}$/i.test(String(parsed[1]))) {
+      return [parsed[0], parsed[1] as string];
+    }
+  } catch { /* fall through */ }
+  throw new Invalid('cursor is not one this server handed out', 'BAD_CURSOR');
+}

@@ -1,0 +1,136 @@
+// The one source of truth for the database; drizzle-kit generates drizzle/*.sql from it.
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn, bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text,
+  timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+
+// Millisecond precision, as JavaScript dates have: a timestamp read back compares equal to the stored one (list cursors rely on it).
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+
+export const users = pgTable('users', {
+  id: id(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['sales', 'marketing', 'approver', 'admin'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)]);
+
+export const sessions = pgTable('sessions', {
+  /** sha256 of the cookie value: a leaked table does not leak live sessions. */
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [index('sessions_user_idx').on(t.userId)]);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: id(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: ts('last_used_at'),
+});
+
+export const facets = pgTable('facets', {
+  key: text('key').primaryKey(),
+  label: text('label').notNull(),
+  position: integer('position').notNull(),
+  /** language holds one term per asset; the other facets any number. */
+  multiple: boolean('multiple').notNull().default(true),
+});
+
+export const terms = pgTable('terms', {
+  id: id(),
+  facetKey: text('facet_key').notNull().references(() => facets.key, { onDelete: 'cascade' }),
+  slug: text('slug').notNull(),
+  label: text('label').notNull(),
+  position: integer('position').notNull().default(0),
+}, (t) => [uniqueIndex('terms_facet_slug_key').on(t.facetKey, t.slug)]);
+
+/** Content-addressed file bodies; many versions may share one. */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  createdAt: createdAt(),
+});
+
+export const assets = pgTable('assets', {
+  id: id(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  kind: text('kind').notNull(),
+  status: text('status', { enum: ['draft', 'in_review', 'approved', 'rejected', 'archived'] }).notNull().default('draft'),
+  ownerId: uuid('owner_id').notNull().references(() => users.id),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  expiresAt: ts('expires_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  approvedAt: ts('approved_at'),
+  approvedBy: uuid('approved_by').references(() => users.id),
+  /** The newest upload, the one marketing works on. */
+  currentVersionId: uuid('current_version_id').references((): AnyPgColumn => assetVersions.id, { onDelete: 'set null' }),
+  /** The version sales get; stays put while a newer version is in review. */
+  approvedVersionId: uuid('approved_version_id').references((): AnyPgColumn => assetVersions.id, { onDelete: 'set null' }),
+}, (t) => [
+  index('assets_status_idx').on(t.status),
+  index('assets_updated_idx').on(t.updatedAt, t.id),
+  index('assets_owner_idx').on(t.ownerId),
+]);
+
+export const assetVersions = pgTable('asset_versions', {
+  id: id(),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  number: integer('number').notNull(),
+  sha256: text('sha256').notNull().references(() => blobs.sha256),
+  filename: text('filename').notNull(),
+  mimeType: text('mime_type').notNull(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  pages: integer('pages'),
+  width: integer('width'),
+  height: integer('height'),
+  durationSec: real('duration_sec'),
+  text: text('text'),
+  previewStatus: text('preview_status', { enum: ['pending', 'ready', 'failed', 'none'] }).notNull().default('pending'),
+  previewError: text('preview_error'),
+  note: text('note').notNull().default(''),
+  uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('asset_versions_asset_number_key').on(t.assetId, t.number),
+  index('asset_versions_sha256_idx').on(t.sha256),
+]);
+
+export const assetTerms = pgTable('asset_terms', {
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  termId: uuid('term_id').notNull().references(() => terms.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.assetId, t.termId] }), index('asset_terms_term_idx').on(t.termId)]);
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  action: text('action').notNull(),
+  comment: text('comment'),
+  detail: jsonb('detail').$type<Record<string, unknown>>(),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('audit_log_asset_idx').on(t.assetId, t.at)]);
+
+/** Narrow on purpose: reports aggregate it, so every column costs at scale. */
+export const usageEvents = pgTable('usage_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  versionId: uuid('version_id'),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  kind: text('kind').notNull(),
+  /** Counted as use: done by sales or a share-link visitor, not by marketing managing content. */
+  counted: boolean('counted').notNull(),
+  queryId: uuid('query_id'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('usage_events_asset_at_idx').on(t.assetId, t.at), index('usage_events_at_idx').on(t.at)]);

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireUser, userOf } from '../auth/guards.ts';
+import type { Services } from '../services.ts';
+import { BROWSER_EVENT_KINDS } from './service.ts';
+
+const EventBody = Type.Object({
+  assetId: Type.String({ format: 'uuid' }),
+  kind: Type.Enum([...BROWSER_EVENT_KINDS]),
+  queryId: Type.Optional(Type.String({ format: 'uuid' })),
+}, { additionalProperties: false });
+
+const usageRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { assets, usage } }) => {
+  app.post('/api/events', {
+    schema: { tags: ['usage'], body: EventBody, response: { 202: Type.Object({ accepted: Type.Boolean() }) } },
+    preHandler: requireUser,
+  }, async (req, reply) => {
+    const user = userOf(req);
+    // Only assets the user can see: events about hidden assets are a 404 like everything else.
+    const { version } = await assets.downloadable(user, req.body.assetId);
+    await usage.record(user, { assetId: req.body.assetId, versionId: version.id, kind: req.body.kind, queryId: req.body.queryId });
+    return reply.code(202).send({ accepted: true });
+  });
+};
+
+export default usageRoutes;

@@ -1,0 +1,23 @@
+import type { CurrentUser } from '../auth/roles.ts';
+import { hasRole } from '../auth/roles.ts';
+import type { Db } from '../db/client.ts';
+import { usageEvents } from '../db/schema.ts';
+
+export const BROWSER_EVENT_KINDS = ['view', 'click', 'copy_link', 'presented'] as const;
+export type UsageKind = (typeof BROWSER_EVENT_KINDS)[number] | 'download' | 'share';
+
+export interface UsageEvent { assetId: string; versionId?: string | null; kind: UsageKind; queryId?: string | null }
+
+export function usageService(db: Db) {
+  return {
+    /** Marketing's own handling is kept but not counted as use: reports measure what sales do. */
+    async record(user: CurrentUser | null, event: UsageEvent): Promise<void> {
+      await db.insert(usageEvents).values({
+        assetId: event.assetId, versionId: event.versionId ?? null, userId: user?.id ?? null, kind: event.kind,
+        counted: !user || !hasRole(user, 'marketing'), queryId: event.queryId ?? null,
+      });
+    },
+  };
+}
+
+export type UsageService = ReturnType<typeof usageService>;
