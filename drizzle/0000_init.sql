@@ -29,6 +29,8 @@ CREATE TABLE "asset_versions" (
 	"text" text,
 	"preview_status" text DEFAULT 'pending' NOT NULL,
 	"preview_error" text,
+	"phash" text,
+	"meta" jsonb,
 	"note" text DEFAULT '' NOT NULL,
 	"uploaded_by" uuid NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
@@ -72,6 +74,32 @@ CREATE TABLE "facets" (
 	"label" text NOT NULL,
 	"position" integer NOT NULL,
 	"multiple" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "jobs" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"state" text DEFAULT 'queued' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"max_attempts" integer DEFAULT 5 NOT NULL,
+	"run_after" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"locked_at" timestamp (3) with time zone,
+	"locked_by" text,
+	"last_error" text,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "search_log" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"user_id" uuid,
+	"query" text NOT NULL,
+	"filters" jsonb NOT NULL,
+	"result_count" integer NOT NULL,
+	"clicked_asset_id" uuid,
+	"clicked_at" timestamp (3) with time zone,
+	"at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sessions" (
@@ -123,6 +151,8 @@ ALTER TABLE "assets" ADD CONSTRAINT "assets_current_version_id_asset_versions_id
 ALTER TABLE "assets" ADD CONSTRAINT "assets_approved_version_id_asset_versions_id_fk" FOREIGN KEY ("approved_version_id") REFERENCES "public"."asset_versions"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "search_log" ADD CONSTRAINT "search_log_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "search_log" ADD CONSTRAINT "search_log_clicked_asset_id_assets_id_fk" FOREIGN KEY ("clicked_asset_id") REFERENCES "public"."assets"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "terms" ADD CONSTRAINT "terms_facet_key_facets_key_fk" FOREIGN KEY ("facet_key") REFERENCES "public"."facets"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "usage_events" ADD CONSTRAINT "usage_events_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -134,6 +164,8 @@ CREATE INDEX "assets_status_idx" ON "assets" USING btree ("status");--> statemen
 CREATE INDEX "assets_updated_idx" ON "assets" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "assets_owner_idx" ON "assets" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "audit_log_asset_idx" ON "audit_log" USING btree ("asset_id","at");--> statement-breakpoint
+CREATE INDEX "jobs_ready_idx" ON "jobs" USING btree ("state","run_after");--> statement-breakpoint
+CREATE INDEX "search_log_at_idx" ON "search_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "terms_facet_slug_key" ON "terms" USING btree ("facet_key","slug");--> statement-breakpoint
 CREATE INDEX "usage_events_asset_at_idx" ON "usage_events" USING btree ("asset_id","at");--> statement-breakpoint

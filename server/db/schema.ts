@@ -99,6 +99,10 @@ export const assetVersions = pgTable('asset_versions', {
   text: text('text'),
   previewStatus: text('preview_status', { enum: ['pending', 'ready', 'failed', 'none'] }).notNull().default('pending'),
   previewError: text('preview_error'),
+  /** Perceptual hash of images, to flag visually identical uploads. */
+  phash: text('phash'),
+  /** What extraction found beyond the columns above (encrypted, producer, slide titles…). */
+  meta: jsonb('meta').$type<Record<string, unknown>>(),
   note: text('note').notNull().default(''),
   uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
   createdAt: createdAt(),
@@ -134,3 +138,31 @@ export const usageEvents = pgTable('usage_events', {
   queryId: uuid('query_id'),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [index('usage_events_asset_at_idx').on(t.assetId, t.at), index('usage_events_at_idx').on(t.at)]);
+
+/** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
+export const jobs = pgTable('jobs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  state: text('state', { enum: ['queued', 'running', 'done', 'failed'] }).notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(5),
+  runAfter: ts('run_after').notNull().defaultNow(),
+  lockedAt: ts('locked_at'),
+  lockedBy: text('locked_by'),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('jobs_ready_idx').on(t.state, t.runAfter)]);
+
+/** One row per search; `id` is the queryId the client sends back with the click on a hit. */
+export const searchLog = pgTable('search_log', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  query: text('query').notNull(),
+  filters: jsonb('filters').$type<Record<string, string[]>>().notNull(),
+  resultCount: integer('result_count').notNull(),
+  clickedAssetId: uuid('clicked_asset_id').references(() => assets.id, { onDelete: 'set null' }),
+  clickedAt: ts('clicked_at'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('search_log_at_idx').on(t.at)]);
