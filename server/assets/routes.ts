@@ -90,9 +90,11 @@ const assetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (ap
   ] as const;
   for (const [action, role, body, run] of workflow) {
     app.post(`/api/assets/:id/${action}`, {
-      schema: { tags: ['workflow'], params: AssetParams, body: Type.Optional(body), response: { 200: AssetSchema } },
+      schema: { tags: ['workflow'], params: AssetParams, body, response: { 200: AssetSchema } },
+      // The comment is optional for most actions, so an empty request body is fine.
+      preValidation: async (req) => { req.body ??= {}; },
       preHandler: requireRole(role),
-    }, async (req) => run(userOf(req), req.params.id, (req.body as { comment?: string } | undefined)?.comment));
+    }, async (req) => run(userOf(req), req.params.id, req.body.comment));
   }
 
   app.get('/api/assets/:id/download', {
