@@ -61,7 +61,9 @@ export async function classifyFile(filePath: string, size: number, fileName: str
     throw new UnsupportedType(`this file is ${sniffed ? `${sniffed.ext.toUpperCase()} (${sniffed.mime})` : 'not a type we recognise'} whatever its name says; we accept ${acceptedDescription}`, 'UNSUPPORTED_TYPE');
   }
   const result: Classified = { mimeType, kind };
-  if (mimeType === 'application/pdf') await checkPdfComplete(filePath, size);
+  if (mimeType === 'application/pdf') await checkEndMarker(filePath, size, '%%EOF', 'the PDF is truncated or damaged (no end-of-file marker)');
+  else if (mimeType === 'image/jpeg') await checkEndMarker(filePath, size, Buffer.from([0xff, 0xd9]), 'the JPEG is truncated (no end-of-image marker)');
+  else if (mimeType === 'image/png') await checkEndMarker(filePath, size, 'IEND', 'the PNG is truncated (no end chunk)');
   else if (ZIP_BASED.test(mimeType)) await checkZipDirectory(filePath);
   else if (RASTER.test(mimeType) && mimeType !== 'image/heic' && mimeType !== 'image/heif') {
     try {
@@ -91,13 +93,16 @@ async function classifyText(filePath: string, ext: string): Promise<string> {
   return TEXT_BY_EXTENSION[ext] ?? 'application/octet-stream';
 }
 
-/** A PDF ends with %%EOF; a missing one means the upload was cut short. */
-async function checkPdfComplete(filePath: string, size: number) {
-  const tailSize = Math.min(size, 8192);
+/**
+ * PDFs end with %%EOF, JPEGs with FFD9, PNGs with an IEND chunk; a missing marker near the end means the file was cut short.
+ * (Headers alone parse fine on a truncated file, and decoding every pixel at upload would be slow.)
+ */
+async function checkEndMarker(filePath: string, size: number, marker: string | Buffer, message: string) {
+  const tailSize = Math.min(size, 16 * 1024);
   const handle = await fs.open(filePath, 'r');
   const tail = Buffer.alloc(tailSize);
   await handle.read(tail, 0, tailSize, size - tailSize).finally(() => handle.close());
-  if (!tail.includes('%%EOF')) throw new Unreadable('the PDF is truncated or damaged (no end-of-file marker)', 'CORRUPT_FILE');
+  if (!tail.includes(marker)) throw new Unreadable(message, 'CORRUPT_FILE');
 }
 
 /** Office files are zips; a truncated one has lost its central directory. */
