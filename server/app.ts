@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -15,13 +14,12 @@ import authRoutes from './auth/routes.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { DomainError, Forbidden, TooManyRequests } from './errors.ts';
+import { webDist } from './paths.ts';
 import { createServices, type Services } from './services.ts';
 import taxonomyRoutes from './taxonomy/routes.ts';
 import usageRoutes from './usage/routes.ts';
 
 export type App = FastifyInstance & { services: Services };
-
-const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
 // Connection-level failures mean "the database is away", not "the request is wrong": answer 503 and let the client retry.
 const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001']);
@@ -37,9 +35,9 @@ export async function buildApp(config: Config, database?: Database): Promise<App
     // A hop count, never `true`: X-Forwarded-For from the client itself is not believed (rate limits key on the address).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: 1024 * 1024,
-    // Slow or idle clients must not hold sockets forever; uploads get their own long budget.
+    // No overall request deadline (a 2 GB upload on a slow link is legitimate), but a socket idle for 2 minutes is closed.
     requestTimeout: 0,
-    connectionTimeout: 0,
+    connectionTimeout: 120_000,
     keepAliveTimeout: 10_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
