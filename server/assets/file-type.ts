@@ -50,7 +50,8 @@ export async function classifyFile(filePath: string, size: number, fileName: str
   const ext = extensionOf(fileName);
   const sniffed = await fileTypeFromFile(filePath);
   let mimeType: string;
-  if (sniffed) {
+  // XML is sniffed as such; whether it is an SVG (accepted) or something else is decided like text.
+  if (sniffed && !/^(application|text)\/xml$/.test(sniffed.mime)) {
     mimeType = sniffed.mime === 'application/x-cfb' ? CFB_BY_EXTENSION[ext] ?? sniffed.mime : sniffed.mime;
     if (mimeType === 'audio/vnd.wave') mimeType = 'audio/wav';
   } else {
@@ -65,7 +66,7 @@ export async function classifyFile(filePath: string, size: number, fileName: str
   else if (mimeType === 'image/jpeg') await checkEndMarker(filePath, size, Buffer.from([0xff, 0xd9]), 'the JPEG is truncated (no end-of-image marker)');
   else if (mimeType === 'image/png') await checkEndMarker(filePath, size, 'IEND', 'the PNG is truncated (no end chunk)');
   else if (ZIP_BASED.test(mimeType)) await checkZipDirectory(filePath);
-  else if (RASTER.test(mimeType) && mimeType !== 'image/heic' && mimeType !== 'image/heif') {
+  if (RASTER.test(mimeType) && mimeType !== 'image/heic' && mimeType !== 'image/heif') {
     try {
       // Header only: dimensions without decoding pixels.
       const meta = await sharp(filePath).metadata();
