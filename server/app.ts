@@ -95,7 +95,7 @@ export async function buildApp(config: Config, database?: Database): Promise<App
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), message: error.message, code: error.code });
     }
     const code = (error as { code?: string }).code ?? '';
-    if (DB_UNAVAILABLE.has(code) || /connection (terminated|ended|closed)|PGlite is closed/i.test(error.message)) {
+    if (isDatabaseUnavailable(error)) {
       req.log.warn({ err: error }, 'database unavailable');
       reply.header('Retry-After', '5');
       return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly', code: 'DB_UNAVAILABLE' });
@@ -144,6 +144,15 @@ export async function buildApp(config: Config, database?: Database): Promise<App
     if (!database) await db.close();
   });
   return app as unknown as App;
+}
+
+/** Drizzle wraps driver errors (as `cause`), so look down the chain. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: string }).code ?? '';
+    if (DB_UNAVAILABLE.has(code) || /connection (terminated|ended|closed)|PGlite is closed|write CONNECTION_CLOSED/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 function sameOrigin(origin: string | undefined, fetchSite: string | string[] | undefined, host: string | undefined, publicUrl: string): boolean {
