@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'web/dist/', 'storage/', 'drizzle/', 'test/e2e/screenshots/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'storage/', 'drizzle/', 'test/e2e/screenshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

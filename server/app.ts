@@ -18,6 +18,9 @@ import { webDist } from './paths.ts';
 import { createServices, type Services } from './services.ts';
 import taxonomyRoutes from './taxonomy/routes.ts';
 import usageRoutes from './usage/routes.ts';
+import processingRoutes from './processing/routes.ts';
+import searchRoutes from './search/routes.ts';
+import { SEARCH_CHANNEL } from './search/service.ts';
 
 export type App = FastifyInstance & { services: Services };
 
@@ -123,6 +126,13 @@ export async function buildApp(config: Config, database?: Database): Promise<App
   await app.register(taxonomyRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(usageRoutes, { services });
+  await app.register(processingRoutes, { services });
+  await app.register(searchRoutes, { services });
+
+  // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
+  const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
+  // Built in the background so the app answers at once; searches wait for it (briefly, then 503).
+  services.search.start().catch((error) => app.log.error({ err: error }, 'could not build the search index'));
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !config.serveWeb || !['GET', 'HEAD'].includes(req.method)) {
@@ -140,7 +150,13 @@ export async function buildApp(config: Config, database?: Database): Promise<App
     app.get('/', (_req, reply) => reply.type('text/html').header('Cache-Control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html'))));
   }
 
+  if (config.backgroundJobs) app.addHook('onReady', () => services.processing.start(app.log));
   app.addHook('onClose', async () => {
+    await services.search.close();
+    // The database may already be gone (that is one reason to close); stopping must still finish.
+    await unlistenSearch().catch(() => {});
+    // Before the database goes: running jobs are handed back to the queue.
+    await services.processing.stop();
     if (!database) await db.close();
   });
   return app as unknown as App;

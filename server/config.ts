@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -15,6 +16,12 @@ export interface Config {
   logLevel: string;
   /** Number of proxy hops to trust for the client address; 0 = none. Never `true`, so X-Forwarded-For cannot be forged. */
   trustProxyHops: number;
+  /** Run queued jobs (thumbnails, text extraction) in the background; API tests turn it off and drain the queue themselves. */
+  backgroundJobs: boolean;
+  /** Worker threads for file processing, and so jobs this process runs at once. */
+  processingThreads: number;
+  /** Time limit of processing one file; past it the worker thread is stopped and the file reported as too slow. */
+  processingTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     serveWeb: true,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    backgroundJobs: env.BACKGROUND_JOBS !== '0' && env.BACKGROUND_JOBS !== 'false',
+    // One core stays free for answering requests.
+    processingThreads: integer(env, 'PROCESSING_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1, 64),
+    processingTimeoutMs: integer(env, 'PROCESSING_TIMEOUT_SEC', 120, 1, 86_400) * 1000,
     ...overrides,
   };
 }

@@ -2,6 +2,8 @@ import { assetService } from './assets/service.ts';
 import { authService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { processingService } from './processing/service.ts';
+import { searchService } from './search/service.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
 import { taxonomyService } from './taxonomy/service.ts';
 import { usageService } from './usage/service.ts';
@@ -13,7 +15,13 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const auth = authService(db);
   const assets = assetService(db, blobs, taxonomy);
   const usage = usageService(db);
-  return { config, database, blobs, auth, taxonomy, assets, usage };
+  const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs });
+  assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
+  const search = searchService(database, taxonomy);
+  // Indexed before the request that changed the asset answers, so the next request finds it.
+  assets.onChange((change) => search.assetChanged(change.assetId));
+  processing.onProcessed((event) => search.assetChanged(event.assetId));
+  return { config, database, blobs, auth, taxonomy, assets, usage, processing, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

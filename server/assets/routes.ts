@@ -13,7 +13,10 @@ import {
 import type { IncomingFile } from './service.ts';
 import { metadataFromFields, readUpload, type Upload } from './upload.ts';
 
-const Duplicates = Type.Array(Type.Object({ id: Type.String(), title: Type.String() }));
+const Duplicates = Type.Array(Type.Object({
+  id: Type.String(), title: Type.String(),
+  match: Type.Enum(['same-file', 'looks-identical'], { description: 'the same bytes, or an image that looks the same (perceptual hash)' }),
+}));
 const Created = Type.Intersect([AssetSchema, Type.Object({ duplicates: Duplicates })]);
 const uploadDoc = {
   consumes: ['multipart/form-data'],

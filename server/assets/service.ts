@@ -5,6 +5,7 @@ import { assets, assetTerms, assetVersions, auditLog, blobs, users } from '../db
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
+import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
 import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
 import { assetJson, hasTerm, shownVersionId, visibleTo, type AssetRow, type VersionRow } from './queries.ts';
@@ -18,8 +19,15 @@ const FACET_OF_FIELD = { personas: 'persona', stages: 'stage', products: 'produc
 /** Lets other domains (search, processing) hear about changes without the asset service knowing them. */
 export type AssetChangeListener = (change: { assetId: string; action: string; versionId?: string }) => void | Promise<void>;
 
+/** Runs inside the upload's transaction, so a version never exists without its processing job (and the reverse). */
+export type VersionCreatedHook = (tx: Tx, version: VersionRow) => Promise<void>;
+
+/** Another asset holding the same file, or an image that looks the same. */
+export interface Duplicate { id: string; title: string; match: 'same-file' | 'looks-identical' }
+
 export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService) {
   const listeners: AssetChangeListener[] = [];
+  const versionHooks: VersionCreatedHook[] = [];
   const notify = async (change: Parameters<AssetChangeListener>[0]) => {
     for (const listener of listeners) await listener(change);
   };
@@ -61,22 +69,37 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     await blobStore.commit(file);
   }
 
-  async function newVersion(tx: Tx, user: CurrentUser, assetId: string, number: number, file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>, note: string) {
+  async function newVersion(tx: Tx, user: CurrentUser, assetId: string, number: number, file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>, note: string, phash: string | null) {
     await storeBlob(tx, file.received);
     const [version] = await tx.insert(assetVersions).values({
       assetId, number, sha256: file.received.sha256, filename: file.fileName, mimeType: classified.mimeType, size: file.received.size,
       width: classified.width ?? null, height: classified.height ?? null, note, uploadedBy: user.id,
-      previewStatus: 'none',
+      previewStatus: 'pending', phash,
     }).returning();
+    for (const hook of versionHooks) await hook(tx, version!);
     return version!;
   }
 
-  /** Other assets already holding these exact bytes, so marketing hears of duplicates at upload. */
-  async function sameContent(sha256: string, exceptAssetId: string) {
+  /** The perceptual hash of a raster image, taken at upload so visual duplicates are flagged in the answer. */
+  async function fingerprint(file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>) {
+    return classified.kind === 'image' && classified.mimeType !== 'image/svg+xml'
+      ? imageFingerprint(file.received.tempPath, classified.width, classified.height) : null;
+  }
+
+  /** Other assets already holding these exact bytes, or images that look identical, so marketing hears of duplicates at upload. */
+  async function sameContent(sha256: string, exceptAssetId: string, phash: string | null): Promise<Duplicate[]> {
     const rows = await db.selectDistinct({ id: assets.id, title: assets.title }).from(assetVersions)
       .innerJoin(assets, eq(assets.id, assetVersions.assetId))
       .where(and(eq(assetVersions.sha256, sha256), sql`${assets.id} <> ${exceptAssetId}`)).limit(5);
-    return rows;
+    const duplicates: Duplicate[] = rows.map((r) => ({ ...r, match: 'same-file' }));
+    if (phash) {
+      const lookalikes = await db.selectDistinct({ id: assets.id, title: assets.title }).from(assetVersions)
+        .innerJoin(assets, eq(assets.id, assetVersions.assetId))
+        .where(and(sql`${assetVersions.phash} is not null`, sql`${assets.id} <> ${exceptAssetId}`, sql`${assetVersions.sha256} <> ${sha256}`,
+          sql`bit_count(('x' || ${assetVersions.phash})::bit(64) # ('x' || ${phash})::bit(64)) <= ${VISUALLY_IDENTICAL_BITS}`)).limit(5);
+      for (const row of lookalikes) if (!duplicates.some((d) => d.id === row.id)) duplicates.push({ ...row, match: 'looks-identical' });
+    }
+    return duplicates;
   }
 
   async function transition(user: CurrentUser, id: string, action: string, from: readonly Status[], change: (row: AssetRow) => Partial<AssetRow>, comment?: string | null) {
@@ -98,8 +121,13 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       listeners.push(listener);
     },
 
-    async create(user: CurrentUser, meta: AssetMetadataPatch, file: IncomingFile): Promise<AssetJson & { duplicates: { id: string; title: string }[] }> {
+    onVersionCreated(hook: VersionCreatedHook) {
+      versionHooks.push(hook);
+    },
+
+    async create(user: CurrentUser, meta: AssetMetadataPatch, file: IncomingFile): Promise<AssetJson & { duplicates: Duplicate[] }> {
       const classified = await classifyFile(file.received.tempPath, file.received.size, file.fileName);
+      const phash = await fingerprint(file, classified);
       const id = await db.transaction(async (tx) => {
         const [asset] = await tx.insert(assets).values({
           title: meta.title?.trim() || titleFromFileName(file.fileName),
@@ -110,13 +138,13 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
           expiresAt: parseExpiry(meta.expiresAt),
         }).returning();
         await setTerms(tx, asset!.id, meta, false);
-        const version = await newVersion(tx, user, asset!.id, 1, file, classified, '');
+        const version = await newVersion(tx, user, asset!.id, 1, file, classified, '', phash);
         await tx.update(assets).set({ currentVersionId: version.id }).where(eq(assets.id, asset!.id));
         await audit(tx, asset!.id, user, 'created', null, { filename: file.fileName, size: file.received.size });
         return asset!.id;
       });
       await notify({ assetId: id, action: 'created' });
-      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id) };
+      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
     },
 
     async get(user: CurrentUser, id: string): Promise<AssetJson> {
@@ -201,8 +229,8 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         const shas = (await tx.select({ sha256: assetVersions.sha256 }).from(assetVersions).where(eq(assetVersions.assetId, id))).map((r) => r.sha256);
         await tx.delete(assets).where(eq(assets.id, id));
         if (shas.length === 0) return;
-        // Lock the blob rows first, then look for other users of the content in a fresh statement.
-        await tx.select().from(blobs).where(inArray(blobs.sha256, shas)).for('update');
+        // Lock the blob rows (in a fixed order, so two deletes cannot deadlock), then look for other users of the content in a fresh statement.
+        await tx.select().from(blobs).where(inArray(blobs.sha256, shas)).orderBy(blobs.sha256).for('update');
         const unused = await tx.delete(blobs)
           .where(and(inArray(blobs.sha256, shas), sql`not exists (select 1 from ${assetVersions} v where v.sha256 = ${blobs.sha256})`))
           .returning({ sha256: blobs.sha256 });
@@ -212,20 +240,21 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       await notify({ assetId: id, action: 'deleted' });
     },
 
-    async addVersion(user: CurrentUser, id: string, file: IncomingFile, note: string): Promise<AssetJson & { duplicates: { id: string; title: string }[] }> {
+    async addVersion(user: CurrentUser, id: string, file: IncomingFile, note: string): Promise<AssetJson & { duplicates: Duplicate[] }> {
       const classified = await classifyFile(file.received.tempPath, file.received.size, file.fileName);
+      const phash = await fingerprint(file, classified);
       await db.transaction(async (tx) => {
         const row = await visibleRow(tx, user, id, true);
         if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before adding a version', 'WRONG_STATE');
         const [{ next } = { next: 1 }] = await tx.select({ next: sql<number>`coalesce(max(${assetVersions.number}), 0)::int + 1` })
           .from(assetVersions).where(eq(assetVersions.assetId, id));
-        const version = await newVersion(tx, user, id, next, file, classified, note.trim());
+        const version = await newVersion(tx, user, id, next, file, classified, note.trim(), phash);
         // The new version needs review; sales keep the approved one meanwhile.
         await tx.update(assets).set({ currentVersionId: version.id, status: 'draft', kind: classified.kind, updatedAt: new Date() }).where(eq(assets.id, id));
         await audit(tx, id, user, 'version_added', note.trim() || null, { number: next, filename: file.fileName, from: row.status, to: 'draft' });
       });
       await notify({ assetId: id, action: 'version_added' });
-      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id) };
+      return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
     },
 
     submit: (user: CurrentUser, id: string) =>

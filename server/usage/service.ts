@@ -1,7 +1,8 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/roles.ts';
 import { hasRole } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
-import { usageEvents } from '../db/schema.ts';
+import { searchLog, usageEvents } from '../db/schema.ts';
 
 export const BROWSER_EVENT_KINDS = ['view', 'click', 'copy_link', 'presented'] as const;
 export type UsageKind = (typeof BROWSER_EVENT_KINDS)[number] | 'download' | 'share';
@@ -16,6 +17,11 @@ export function usageService(db: Db) {
         assetId: event.assetId, versionId: event.versionId ?? null, userId: user?.id ?? null, kind: event.kind,
         counted: !user || !hasRole(user, 'marketing'), queryId: event.queryId ?? null,
       });
+      // The first hit opened from a search is its click, for the reports' click rate; only one's own searches count.
+      if (event.kind === 'click' && event.queryId && user) {
+        await db.update(searchLog).set({ clickedAssetId: event.assetId, clickedAt: new Date() })
+          .where(and(eq(searchLog.id, event.queryId), eq(searchLog.userId, user.id), isNull(searchLog.clickedAt)));
+      }
     },
   };
 }

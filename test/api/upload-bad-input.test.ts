@@ -170,7 +170,7 @@ describe('content-addressed storage', () => {
     const second = await upload(t, marketing, { title: 'Copy' }, { name: 'b.png', content });
     expect(second.json().version.sha256).toBe(first.json().version.sha256);
     expect((await storedBlobs()).length).toBe(blobsAfterFirst);
-    expect(second.json().duplicates).toEqual([{ id: first.json().id, title: 'Original' }]);
+    expect(second.json().duplicates).toEqual([{ id: first.json().id, title: 'Original', match: 'same-file' }]);
   });
 
   it('stores the same bytes uploaded concurrently once', async () => {

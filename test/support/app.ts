@@ -44,7 +44,8 @@ export async function freshDatabase(dataDir: string): Promise<{ database: Databa
 
 export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-test-'));
-  const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', ...overrides });
+  // Jobs run only when a test drains the queue (app.services.processing.drain()), so results are deterministic.
+  const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', backgroundJobs: false, ...overrides });
   const { database, drop } = await freshDatabase(dataDir);
   const app = await buildApp(config, database);
   let counter = 0;

@@ -1,0 +1,50 @@
+// The processing columns of asset_versions (pages … meta, preview_status, preview_error) are this domain's to
+// write; everything else about assets goes through the asset service.
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { assetVersions } from '../db/schema.ts';
+import type { Analysis } from './extractors/analysis.ts';
+
+export type VersionToProcess = NonNullable<Awaited<ReturnType<typeof versionToProcess>>>;
+
+export async function versionToProcess(db: Db, versionId: string) {
+  const [row] = await db.select({
+    id: assetVersions.id, assetId: assetVersions.assetId, sha256: assetVersions.sha256, mimeType: assetVersions.mimeType, filename: assetVersions.filename,
+    phash: assetVersions.phash,
+  }).from(assetVersions).where(eq(assetVersions.id, versionId));
+  return row;
+}
+
+/** Another version of the same bytes already processed: its results hold for this one too. */
+export async function processedTwin(db: Db, sha256: string, exceptVersionId: string) {
+  const [row] = await db.select().from(assetVersions)
+    .where(and(eq(assetVersions.sha256, sha256), eq(assetVersions.previewStatus, 'ready'), ne(assetVersions.id, exceptVersionId))).limit(1);
+  return row;
+}
+
+export type StoredAnalysis = Omit<Analysis, 'wants'> & { previewPages?: number | null };
+
+export async function saveAnalysis(db: Db, versionId: string, analysis: StoredAnalysis) {
+  await db.update(assetVersions).set({
+    pages: analysis.pages, width: analysis.width, height: analysis.height, durationSec: analysis.durationSec,
+    text: analysis.text,
+    // The upload computed the same hash already when it could; keep that one.
+    phash: analysis.phash ? sql`coalesce(${assetVersions.phash}, ${analysis.phash})` : sql`${assetVersions.phash}`,
+    meta: { ...analysis.meta, thumbnail: analysis.thumbnail, preview: analysis.preview, ...(analysis.previewPages ? { previewPages: analysis.previewPages } : {}) },
+    previewStatus: 'ready', previewError: null,
+  }).where(eq(assetVersions.id, versionId));
+}
+
+export async function markFailed(db: Db, versionId: string, reason: string) {
+  await db.update(assetVersions).set({ previewStatus: 'failed', previewError: reason.slice(0, 500) }).where(eq(assetVersions.id, versionId));
+}
+
+/** Version ids to reprocess: all of them, those of some assets, or only the failed ones. */
+export async function versionIds(db: Db, selection: { all?: boolean; assetIds?: string[]; failedOnly?: boolean }): Promise<string[]> {
+  const conditions = [];
+  if (selection.assetIds?.length) conditions.push(inArray(assetVersions.assetId, selection.assetIds));
+  else if (!selection.all && !selection.failedOnly) return [];
+  if (selection.failedOnly) conditions.push(eq(assetVersions.previewStatus, 'failed'));
+  const rows = await db.select({ id: assetVersions.id }).from(assetVersions).where(and(...conditions)).orderBy(assetVersions.createdAt);
+  return rows.map((r) => r.id);
+}

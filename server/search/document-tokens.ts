@@ -1,0 +1,128 @@
+// Turning one document into the distinct terms the index stores: per metadata term the fields it is in, per
+// text term how often it occurs. Runs in the main thread for single updates and in tokenizer threads for the
+// boot build; both produce the same packed form:
+//
+//   [metadataTerms, (term, fieldMask) × metadataTerms, textWords, textTerms, (term, count) × textTerms]
+import type { TermDictionary } from './dictionary.ts';
+import { Tokens, tokenize } from './text.ts';
+
+/** Text is tokenized in slices of this many characters, so a 10 MB document needs no 10 MB scratch arrays. */
+const TEXT_SLICE = 1 << 20;
+
+/** An Int32Array that grows as numbers are pushed. */
+export class Int32Builder {
+  data = new Int32Array(1 << 16);
+  length = 0;
+
+  reserve(extra: number) {
+    if (this.length + extra <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const data = new Int32Array(size);
+    data.set(this.data.subarray(0, this.length));
+    this.data = data;
+  }
+
+  /** The pushed numbers (a copy) and a fresh, empty builder state. */
+  take(): Int32Array {
+    const out = this.data.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+export class DocumentTokenizer {
+  private tokens = new Tokens();
+  private ids = new Int32Array(1024);
+  private counts = new Int32Array(1 << 15);
+  private fields = new Uint8Array(1 << 15);
+  private touched = new Int32Array(1 << 15);
+
+  constructor(readonly dictionary: TermDictionary) {}
+
+  /** Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text) to `out`. */
+  tokenize(metadata: [number, string][], text: string | null, out: Int32Builder): void {
+    let touched = 0;
+    for (const [field, value] of metadata) {
+      const ids = this.resolve(value, 0, value.length);
+      const count = this.tokens.count;
+      touched = this.reserveTouched(touched, count);
+      const fields = this.fields;
+      for (let i = 0; i < count; i++) {
+        const term = ids[i]!;
+        if (fields[term] === 0) this.touched[touched++] = term;
+        fields[term] |= field;
+      }
+    }
+    out.reserve(1 + 2 * touched);
+    out.data[out.length++] = touched;
+    for (let i = 0; i < touched; i++) {
+      const term = this.touched[i]!;
+      out.data[out.length++] = term;
+      out.data[out.length++] = this.fields[term]!;
+      this.fields[term] = 0;
+    }
+
+    touched = 0;
+    let words = 0;
+    const length = text?.length ?? 0;
+    for (let from = 0; from < length;) {
+      let to = Math.min(length, from + TEXT_SLICE);
+      if (to < length) {
+        // End the slice on a space so no word is cut in two.
+        const space = text!.lastIndexOf(' ', to);
+        if (space > from) to = space;
+      }
+      const ids = this.resolve(text!, from, to);
+      const count = this.tokens.count;
+      words += count;
+      touched = this.reserveTouched(touched, count);
+      const counts = this.counts;
+      const list = this.touched;
+      for (let i = 0; i < count; i++) {
+        const term = ids[i]!;
+        if (counts[term]!++ === 0) list[touched++] = term;
+      }
+      from = to;
+    }
+    out.reserve(2 + 2 * touched);
+    out.data[out.length++] = words;
+    out.data[out.length++] = touched;
+    for (let i = 0; i < touched; i++) {
+      const term = this.touched[i]!;
+      out.data[out.length++] = term;
+      out.data[out.length++] = this.counts[term]!;
+      this.counts[term] = 0;
+    }
+  }
+
+  /** Tokenizes text[from, to) and returns the term number of each token (in this.tokens order). */
+  private resolve(text: string, from: number, to: number): Int32Array {
+    const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+    tokenize(slice, this.tokens);
+    if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
+    this.dictionary.resolve(slice, 0, this.tokens, this.ids);
+    if (this.dictionary.size > this.counts.length) {
+      let size = this.counts.length * 2;
+      while (size < this.dictionary.size) size *= 2;
+      const counts = new Int32Array(size);
+      counts.set(this.counts);
+      this.counts = counts;
+      const fields = new Uint8Array(size);
+      fields.set(this.fields);
+      this.fields = fields;
+    }
+    return this.ids;
+  }
+
+  private reserveTouched(touched: number, extra: number): number {
+    if (touched + extra > this.touched.length) {
+      let size = this.touched.length * 2;
+      while (size < touched + extra) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(this.touched.subarray(0, touched));
+      this.touched = grown;
+    }
+    return touched;
+  }
+}

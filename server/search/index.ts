@@ -1,0 +1,90 @@
+// The one interface search runs behind. The service feeds it assets and asks it questions; nothing else knows
+// how matching works, so the in-process index can give way to OpenSearch or Meilisearch without touching
+// routes or reports.
+import type { FacetKey } from '../taxonomy/service.ts';
+import type { ParsedQuery } from './query-parser.ts';
+
+/** Facets the search answers with counts, and filters on. */
+export const SEARCH_FACETS = ['persona', 'stage', 'kind', 'product', 'industry', 'language'] as const;
+export type SearchFacet = (typeof SEARCH_FACETS)[number];
+
+/** Selected values per facet (any of them) plus free tags; facets combine with AND. */
+export type SearchFilters = Partial<Record<SearchFacet | 'tag', string[]>>;
+
+export interface IndexedVersion {
+  id: string;
+  filename: string;
+  /** Text extracted from the file; null until processing has read it (or for images and videos). */
+  text: string | null;
+}
+
+/** What the index knows of an asset: metadata, taxonomy terms, and the versions each audience gets. */
+export interface IndexedAsset {
+  id: string;
+  title: string;
+  description: string;
+  tags: string[];
+  kind: string;
+  terms: { facet: FacetKey; slug: string; label: string }[];
+  /** Epoch ms; expiry is checked at query time, so nothing has to happen when it passes. */
+  expiresAt: number | null;
+  /** Epoch ms of approval (or of the last change, for never-approved assets), for the freshness boost. */
+  freshAt: number;
+  /** The newest version: what marketing and up search. */
+  staffVersion: IndexedVersion;
+  /** The approved version, when the asset is live for sales (approved once, not archived); else null. */
+  salesVersion: IndexedVersion | null;
+}
+
+/** Sales search live assets as approved; staff (marketing and up) search everything as it is now. */
+export type Audience = 'sales' | 'staff';
+
+export interface AssetUsage {
+  /** Counted uses, each weighing 2^(−age / 30 days). */
+  decayed: number;
+  /** Counted uses in the last 30 days, for "used 12× this month". */
+  last30Days: number;
+}
+
+export interface SearchRequest {
+  query: ParsedQuery;
+  audience: Audience;
+  filters: SearchFilters;
+  limit: number;
+  offset: number;
+  /** Epoch ms: expiry and freshness are judged against it. */
+  now: number;
+}
+
+export interface SearchHit {
+  assetId: string;
+  /** The version that matched (the approved one for sales). */
+  versionId: string;
+  score: number;
+  /** Whether the words were found in the title, tags or other metadata, or only inside the document. */
+  matchedIn: 'metadata' | 'text' | null;
+  usage: AssetUsage;
+}
+
+export interface FacetCount { value: string; count: number }
+
+export interface SearchOutcome {
+  total: number;
+  hits: SearchHit[];
+  facets: Record<SearchFacet, FacetCount[]>;
+  /** Per query word, the indexed words it matched (itself, completions, typo corrections), for highlighting. */
+  matched: { word: string; terms: string[] }[];
+}
+
+export interface SearchIndex {
+  /** Adds or replaces an asset. */
+  index(asset: IndexedAsset): void;
+  /** Adds or replaces many assets, batch by batch (the build at boot); returns how many were read. */
+  indexMany(batches: AsyncIterable<IndexedAsset[]>): Promise<number>;
+  remove(assetId: string): void;
+  query(request: SearchRequest): SearchOutcome;
+  /** Replaces the usage figures of the given assets (others keep theirs). */
+  setUsage(usage: Map<string, AssetUsage>): void;
+  /** Assets held. */
+  readonly size: number;
+}

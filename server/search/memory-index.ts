@@ -1,0 +1,771 @@
+import os from 'node:os';
+import SearchableMap from 'minisearch/SearchableMap';
+import { TermDictionary } from './dictionary.ts';
+import {
+  SEARCH_FACETS, type AssetUsage, type FacetCount, type IndexedAsset, type IndexedVersion, type SearchFacet, type SearchHit,
+  type SearchIndex, type SearchOutcome, type SearchRequest,
+} from './index.ts';
+import { PostingStore } from './postings.ts';
+import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
+import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, textImpact, usageBoost } from './ranking.ts';
+import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
+import { termHashes } from './text.ts';
+import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
+
+// Document flags. One document per asset when sales and staff see the same version, two while a newer
+// version waits for review (sales keep matching the approved text and file name).
+const ALIVE = 1;
+const FOR_SALES = 2;
+const FOR_STAFF = 4;
+
+/** Filter slots: the facets, then free tags (filterable, not counted). */
+const TAG_SLOT = SEARCH_FACETS.length;
+const SLOT_OF: Record<string, number> = Object.fromEntries([...SEARCH_FACETS, 'tag'].map((f, i) => [f, i]));
+
+/** A build this large (in assets per batch) tokenizes in threads; each thread gets this many assets at a time. */
+const THREADED_BUILD_MIN_BATCH = 200;
+const THREAD_CHUNK = 64;
+const BUILD_THREADS = Math.min(4, os.availableParallelism());
+/** Tiers: a document matching more of the query's words always ranks above one matching fewer. */
+const TIER = 1e7;
+/** Tombstones are swept once they are this share of all documents. */
+const COMPACT_SHARE = 0.25;
+const COMPACT_MIN = 2_000;
+const RESULT_CACHE_SIZE = 500;
+const RESULT_CACHE_MS = 60_000;
+const BOOST_REFRESH_MS = 3_600_000;
+
+interface CachedOutcome { outcome: SearchOutcome; generation: number; validUntil: number }
+
+/**
+ * The search index, held in this process. Terms are numbered by a hash dictionary; each term has a compact
+ * posting list for metadata (which fields) and one for document text (3-bit BM25 impact); minisearch's radix
+ * tree holds the words that completions and typo tolerance may lead to. Queries score into flat arrays, so a
+ * word found in every document still costs well under a millisecond.
+ */
+export class MemorySearchIndex implements SearchIndex, TermSource {
+  private dictionary = new TermDictionary();
+  private metadata = new PostingStore(1 << 5);
+  private text = new PostingStore(TEXT_BUCKETS);
+  /** Words completions and typo tolerance may lead to: those in some metadata or in at least two texts. */
+  private expandable = new SearchableMap<number>();
+  private inExpandable = new Uint8Array(1 << 15);
+  private expandableVersion = 0;
+
+  // Per document, by number. Numbers only grow; removed documents are tombstones until compaction.
+  private docs = 0;
+  private dead = 0;
+  private flags = new Uint8Array(0);
+  private expires = new Float64Array(0);
+  private freshAt = new Float64Array(0);
+  private boost = new Float32Array(0);
+  private browse = new Float32Array(0);
+  private codeStart = new Int32Array(0);
+  private facetCodeCount = new Uint8Array(0);
+  private allCodeCount = new Uint8Array(0);
+  private assetOf: string[] = [];
+  private versionOf: string[] = [];
+  private docsOf = new Map<string, number[]>();
+  private usage = new Map<string, AssetUsage>();
+  private boostsAt = 0;
+
+  // Facet values as numbered codes; each document lists its codes in one shared pool.
+  private codePool = new Int32Array(1 << 16);
+  private codePoolEnd = 0;
+  private codeOf = new Map<string, number>();
+  private codeSlot: number[] = [];
+  private codeValue: string[] = [];
+  private codesOfSlot: number[][] = [...SEARCH_FACETS, 'tag'].map(() => []);
+
+  private textWords = 0;
+  private textDocs = 0;
+
+  // Scratch for indexing.
+  private tokenizer = new DocumentTokenizer(this.dictionary);
+  private packed = new Int32Builder();
+
+  // Scratch for queries, one slot per document; always left zeroed.
+  private score = new Float32Array(0);
+  private best = new Float32Array(0);
+  private termScore = new Float32Array(0);
+  private matchedWords = new Uint16Array(0);
+  private metadataHit = new Uint8Array(0);
+  private allTouched = new Int32Array(0);
+  private wordTouched = new Int32Array(0);
+  private termTouched = new Int32Array(0);
+  private postingDocs = new Int32Array(1024);
+  private postingPayloads = new Uint8Array(1024);
+
+  private generation = 0;
+  private results = new Map<string, CachedOutcome>();
+  private expiryCheck = { generation: -1, next: 0 };
+
+  get size(): number {
+    return this.docsOf.size;
+  }
+
+  /** Live documents (an asset counts twice while sales and staff see different versions). */
+  get documents(): number {
+    return this.docs - this.dead;
+  }
+
+  /** Distinct words known. */
+  get terms(): number {
+    return this.dictionary.size;
+  }
+
+  index(asset: IndexedAsset): void {
+    this.removeDocuments(asset.id);
+    this.docsOf.set(asset.id, documentsOf(asset).map(([version, audience]) => this.addDocument(asset, version, audience)));
+    this.changed();
+  }
+
+  async indexMany(batches: AsyncIterable<IndexedAsset[]>): Promise<number> {
+    let pool: TokenizerPool | null = null;
+    const inFlight: { assets: IndexedAsset[]; tokenized: Promise<TokenizedDocuments> }[] = [];
+    let count = 0;
+    const applyOldest = async () => {
+      const { assets, tokenized } = inFlight.shift()!;
+      const { packed, translate } = await tokenized;
+      let offset = 0;
+      for (const asset of assets) {
+        this.removeDocuments(asset.id);
+        const numbers: number[] = [];
+        for (const [version, audience] of documentsOf(asset)) {
+          const doc = this.newDocument(asset, version, audience);
+          offset = this.addTerms(doc, packed, offset, translate);
+          numbers.push(doc);
+        }
+        this.docsOf.set(asset.id, numbers);
+      }
+    };
+    try {
+      for await (const batch of batches) {
+        count += batch.length;
+        // Threads pay off for a large build only; a small one (tests, a fresh install) runs right here.
+        if (!pool && batch.length >= THREADED_BUILD_MIN_BATCH && BUILD_THREADS > 0) pool = new TokenizerPool(BUILD_THREADS, (term) => this.intern(term));
+        if (!pool) {
+          for (const asset of batch) this.index(asset);
+          continue;
+        }
+        for (let i = 0; i < batch.length; i += THREAD_CHUNK) {
+          const assets = batch.slice(i, i + THREAD_CHUNK);
+          const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({ metadata: metadataOf(asset, version), text: version.text })));
+          inFlight.push({ assets, tokenized: pool.tokenize(documents) });
+          // Keep every thread busy while the main thread appends what came back.
+          while (inFlight.length > pool.size * 2) await applyOldest();
+        }
+      }
+      while (inFlight.length) await applyOldest();
+    } finally {
+      await pool?.close();
+      this.changed();
+    }
+    return count;
+  }
+
+  remove(assetId: string): void {
+    this.removeDocuments(assetId);
+    this.usage.delete(assetId);
+    this.changed();
+  }
+
+  setUsage(usage: Map<string, AssetUsage>): void {
+    for (const [assetId, figures] of usage) {
+      if (figures.decayed <= 0 && figures.last30Days <= 0) this.usage.delete(assetId);
+      else this.usage.set(assetId, figures);
+    }
+    const now = Date.now();
+    if (now - this.boostsAt > BOOST_REFRESH_MS) this.refreshBoosts(now);
+    else for (const assetId of usage.keys()) for (const doc of this.docsOf.get(assetId) ?? []) this.setBoost(doc, now);
+    this.changed();
+  }
+
+  /** Recomputes every document's usage and freshness multipliers (freshness drifts with time). */
+  refreshBoosts(now = Date.now()): void {
+    for (let doc = 0; doc < this.docs; doc++) if (this.flags[doc]) this.setBoost(doc, now);
+    this.boostsAt = now;
+  }
+
+  query(request: SearchRequest): SearchOutcome {
+    const key = cacheKey(request);
+    const cached = this.results.get(key);
+    if (cached && cached.generation === this.generation && request.now < cached.validUntil) {
+      // Refresh its place in the LRU order.
+      this.results.delete(key);
+      this.results.set(key, cached);
+      return cached.outcome;
+    }
+    const outcome = request.query.words.length ? this.search(request) : this.browseAll(request);
+    this.results.set(key, { outcome, generation: this.generation, validUntil: Math.min(request.now + RESULT_CACHE_MS, this.nextExpiry(request.now)) });
+    if (this.results.size > RESULT_CACHE_SIZE) this.results.delete(this.results.keys().next().value!);
+    return outcome;
+  }
+
+  /** Forgets cached results and query plans, so the next query does all the work (benchmarks). */
+  clearCaches(): void {
+    this.results.clear();
+    forgetPlans(this);
+  }
+
+  // --- TermSource, for the query planner ---
+
+  find(term: string): number {
+    return this.dictionary.find(term);
+  }
+
+  termText(term: number): string {
+    return this.dictionary.text[term]!;
+  }
+
+  /** Documents a term is in (tombstones included: close enough for planning and idf). */
+  frequency(term: number): number {
+    return Math.max(this.metadata.count(term), this.text.count(term));
+  }
+
+  postings(term: number): number {
+    return this.metadata.count(term) + this.text.count(term);
+  }
+
+  completions(prefix: string): number[] {
+    const out: number[] = [];
+    for (const term of this.expandable.atPrefix(prefix).values()) out.push(term);
+    return out;
+  }
+
+  typoNeighbours(word: string, distance: number): [number, number][] {
+    const found = new Map<number, number>();
+    for (const [term, edits] of this.expandable.fuzzyGet(word, distance).values()) found.set(term, edits);
+    // Two letters swapped ("secruity") is one typo as people make them; Levenshtein counts two.
+    for (let i = 0; i + 1 < word.length; i++) {
+      if (word[i] === word[i + 1]) continue;
+      const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      const rest = distance - 1;
+      const near: [number, number][] = rest === 0
+        ? (this.expandable.has(swapped) ? [[this.expandable.get(swapped)!, 0]] : [])
+        : [...this.expandable.fuzzyGet(swapped, rest).values()];
+      for (const [term, edits] of near) if ((found.get(term) ?? Infinity) > edits + 1) found.set(term, edits + 1);
+    }
+    return [...found];
+  }
+
+  get vocabularyVersion(): number {
+    return this.expandableVersion;
+  }
+
+  get documentCount(): number {
+    return this.documents;
+  }
+
+  // --- Indexing ---
+
+  private changed() {
+    this.generation++;
+  }
+
+  private removeDocuments(assetId: string) {
+    const numbers = this.docsOf.get(assetId);
+    if (!numbers) return;
+    for (const doc of numbers) {
+      this.flags[doc] = 0;
+      this.dead++;
+    }
+    this.docsOf.delete(assetId);
+    if (this.dead > COMPACT_MIN && this.dead > this.docs * COMPACT_SHARE) this.compact();
+  }
+
+  /** A new document for one version of an asset: flags, facet codes and boost; its terms come after. */
+  private newDocument(asset: IndexedAsset, version: IndexedVersion, audience: number): number {
+    const doc = this.docs++;
+    if (doc >= this.flags.length) this.growDocuments(Math.max(1024, this.flags.length * 2));
+    this.flags[doc] = ALIVE | audience;
+    this.expires[doc] = asset.expiresAt ?? 0;
+    this.freshAt[doc] = asset.freshAt;
+    this.assetOf[doc] = asset.id;
+    this.versionOf[doc] = version.id;
+    this.addCodes(doc, asset);
+    this.setBoost(doc, Date.now());
+    return doc;
+  }
+
+  private addDocument(asset: IndexedAsset, version: IndexedVersion, audience: number): number {
+    const doc = this.newDocument(asset, version, audience);
+    this.tokenizer.tokenize(metadataOf(asset, version), version.text, this.packed);
+    this.termsAdded();
+    this.addTerms(doc, this.packed.data, 0, null);
+    this.packed.length = 0;
+    return doc;
+  }
+
+  /**
+   * Appends a document's packed terms (see document-tokens.ts) to the posting lists; `translate` maps a
+   * tokenizer thread's term numbers to ours. Returns the offset after the document.
+   */
+  private addTerms(doc: number, packed: Int32Array, offset: number, translate: Int32Array | null): number {
+    const metadataTerms = packed[offset++]!;
+    for (let i = 0; i < metadataTerms; i++) {
+      const local = packed[offset++]!;
+      const term = translate ? translate[local]! : local;
+      this.metadata.append(term, doc, packed[offset++]!);
+      if (!this.inExpandable[term]) this.makeExpandable(term);
+    }
+    const words = packed[offset++]!;
+    const textTerms = packed[offset++]!;
+    if (words > 0) {
+      this.textWords += words;
+      this.textDocs++;
+    }
+    const average = Math.max(100, this.textWords / Math.max(1, this.textDocs));
+    const store = this.text;
+    for (let i = 0; i < textTerms; i++) {
+      const local = packed[offset++]!;
+      const term = translate ? translate[local]! : local;
+      store.append(term, doc, textImpact(packed[offset++]!, words, average));
+      if (store.count(term) === 2 && !this.inExpandable[term]) this.makeExpandable(term);
+    }
+    return offset;
+  }
+
+  /** The index's number for a folded word, adding it when new (for words tokenizer threads found). */
+  private intern(term: string): number {
+    let id = this.dictionary.find(term);
+    if (id < 0) {
+      const [h1, h2] = termHashes(term);
+      id = this.dictionary.add(h1, h2, term);
+      this.termsAdded();
+    }
+    return id;
+  }
+
+  private termsAdded() {
+    if (this.dictionary.size <= this.inExpandable.length) return;
+    let size = this.inExpandable.length * 2;
+    while (size < this.dictionary.size) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.inExpandable);
+    this.inExpandable = grown;
+  }
+
+  private makeExpandable(term: number) {
+    if (this.inExpandable[term]) return;
+    this.inExpandable[term] = 1;
+    this.expandable.set(this.dictionary.text[term]!, term);
+    this.expandableVersion++;
+  }
+
+  private addCodes(doc: number, asset: IndexedAsset) {
+    const values: [number, string][] = asset.terms.filter((t) => t.facet in SLOT_OF).map((t) => [SLOT_OF[t.facet]!, t.slug]);
+    values.push([SLOT_OF.kind!, asset.kind]);
+    const facetCount = values.length;
+    for (const tag of asset.tags) values.push([TAG_SLOT, tag]);
+    if (this.codePoolEnd + values.length > this.codePool.length) {
+      const grown = new Int32Array(Math.max(this.codePool.length * 2, this.codePoolEnd + values.length));
+      grown.set(this.codePool);
+      this.codePool = grown;
+    }
+    this.codeStart[doc] = this.codePoolEnd;
+    this.facetCodeCount[doc] = Math.min(255, facetCount);
+    this.allCodeCount[doc] = Math.min(255, values.length);
+    for (const [slot, value] of values.slice(0, 255)) this.codePool[this.codePoolEnd++] = this.code(slot, value);
+  }
+
+  private code(slot: number, value: string): number {
+    const key = `${slot}:${value}`;
+    let code = this.codeOf.get(key);
+    if (code === undefined) {
+      code = this.codeValue.length;
+      this.codeOf.set(key, code);
+      this.codeSlot.push(slot);
+      this.codeValue.push(value);
+      this.codesOfSlot[slot]!.push(code);
+    }
+    return code;
+  }
+
+  private setBoost(doc: number, now: number) {
+    const figures = this.usage.get(this.assetOf[doc]!);
+    const decayed = figures?.decayed ?? 0;
+    this.boost[doc] = usageBoost(decayed) * freshnessBoost(this.freshAt[doc]!, now);
+    this.browse[doc] = browseScore(decayed, this.freshAt[doc]!, now);
+  }
+
+  private growDocuments(size: number) {
+    const grow = <T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(old: T): T => {
+      const next = new (old.constructor as new (n: number) => T)(size);
+      next.set(old.subarray(0, Math.min(old.length, size)));
+      return next;
+    };
+    this.flags = grow(this.flags);
+    this.expires = grow(this.expires);
+    this.freshAt = grow(this.freshAt);
+    this.boost = grow(this.boost);
+    this.browse = grow(this.browse);
+    this.codeStart = grow(this.codeStart);
+    this.facetCodeCount = grow(this.facetCodeCount);
+    this.allCodeCount = grow(this.allCodeCount);
+    this.score = new Float32Array(size);
+    this.best = new Float32Array(size);
+    this.termScore = new Float32Array(size);
+    this.matchedWords = new Uint16Array(size);
+    this.metadataHit = new Uint8Array(size);
+    this.allTouched = new Int32Array(size);
+    this.wordTouched = new Int32Array(size);
+    this.termTouched = new Int32Array(size);
+  }
+
+  /** Drops tombstones: renumbers live documents and rewrites the posting lists without the dead ones. */
+  compact(): void {
+    const renumber = new Int32Array(this.docs).fill(-1);
+    let live = 0;
+    for (let doc = 0; doc < this.docs; doc++) if (this.flags[doc]) renumber[doc] = live++;
+    this.metadata = this.metadata.compacted(this.dictionary.size, renumber);
+    this.text = this.text.compacted(this.dictionary.size, renumber);
+    const pool = new Int32Array(Math.max(1 << 16, this.codePoolEnd));
+    let poolEnd = 0;
+    for (let doc = 0; doc < this.docs; doc++) {
+      const to = renumber[doc]!;
+      if (to < 0) continue;
+      const start = this.codeStart[doc]!;
+      const count = this.allCodeCount[doc]!;
+      pool.set(this.codePool.subarray(start, start + count), poolEnd);
+      this.codeStart[to] = poolEnd;
+      poolEnd += count;
+      this.flags[to] = this.flags[doc]!;
+      this.expires[to] = this.expires[doc]!;
+      this.freshAt[to] = this.freshAt[doc]!;
+      this.boost[to] = this.boost[doc]!;
+      this.browse[to] = this.browse[doc]!;
+      this.facetCodeCount[to] = this.facetCodeCount[doc]!;
+      this.allCodeCount[to] = count;
+      this.assetOf[to] = this.assetOf[doc]!;
+      this.versionOf[to] = this.versionOf[doc]!;
+    }
+    this.flags.fill(0, live);
+    this.assetOf.length = live;
+    this.versionOf.length = live;
+    this.codePool = pool;
+    this.codePoolEnd = poolEnd;
+    for (const [assetId, numbers] of this.docsOf) this.docsOf.set(assetId, numbers.map((n) => renumber[n]!));
+    this.docs = live;
+    this.dead = 0;
+    this.changed();
+  }
+
+  // --- Querying ---
+
+  private nextExpiry(now: number): number {
+    const check = this.expiryCheck;
+    if (check.generation !== this.generation || now >= check.next) {
+      let next = Infinity;
+      for (let doc = 0; doc < this.docs; doc++) {
+        const at = this.expires[doc]!;
+        if (at > now && at < next && this.flags[doc]) next = at;
+      }
+      check.generation = this.generation;
+      check.next = next;
+    }
+    return check.next;
+  }
+
+  private search(request: SearchRequest): SearchOutcome {
+    const plan = planQuery(request.query.words, this);
+    const need = ALIVE | (request.audience === 'sales' ? FOR_SALES : FOR_STAFF);
+    const documents = Math.max(1, this.documents);
+    let touchedCount = 0;
+    const score = this.score;
+    const matched = this.matchedWords;
+    // Strong words first: they decide which documents match. Weak ones (in most documents) only add score.
+    const ordered = [...plan.entries()].sort(([, a], [, b]) => Number(a.weak) - Number(b.weak));
+    let strongBits = 0;
+    for (const [position, word] of ordered) {
+      if (word.expansions.length === 0) continue;
+      const bit = 1 << position;
+      if (!word.weak) strongBits |= bit;
+      const wordTouched = this.scoreWord(word, need, documents);
+      const best = this.best;
+      const list = this.wordTouched;
+      for (let i = 0; i < wordTouched; i++) {
+        const doc = list[i]!;
+        if (matched[doc] === 0) this.allTouched[touchedCount++] = doc;
+        matched[doc] |= bit;
+        score[doc] += best[doc]!;
+        best[doc] = 0;
+      }
+    }
+    return this.collect(request, touchedCount, strongBits, plan);
+  }
+
+  /** Scores one query word over every document it occurs in; returns how many (listed in wordTouched). */
+  private scoreWord(word: PlannedWord, need: number, documents: number): number {
+    const best = this.best;
+    const termScore = this.termScore;
+    const flags = this.flags;
+    const matched = this.matchedWords;
+    const metadataHit = this.metadataHit;
+    const wordTouched = this.wordTouched;
+    const termTouched = this.termTouched;
+    const onlyMatched = word.weak;
+    let wordCount = 0;
+    for (const { term, weight } of word.expansions) {
+      let termCount = 0;
+      const capacity = this.postings(term);
+      if (capacity > this.postingDocs.length) {
+        this.postingDocs = new Int32Array(capacity * 2);
+        this.postingPayloads = new Uint8Array(capacity * 2);
+      }
+      const docs = this.postingDocs;
+      const payloads = this.postingPayloads;
+      for (const store of [this.metadata, this.text]) {
+        const isMetadata = store === this.metadata;
+        const n = store.read(term, docs, payloads);
+        if (n === 0) continue;
+        const scale = weight * idf(n, documents);
+        const weights = isMetadata ? METADATA_WEIGHT : TEXT_WEIGHT;
+        for (let i = 0; i < n; i++) {
+          const doc = docs[i]!;
+          if ((flags[doc]! & need) !== need) continue;
+          if (onlyMatched && matched[doc] === 0) continue;
+          if (termScore[doc] === 0) termTouched[termCount++] = doc;
+          termScore[doc] += scale * weights[payloads[i]!]!;
+          if (isMetadata) metadataHit[doc] = 1;
+        }
+      }
+      // A word counts once per document: by its best-scoring form (as typed, completed or corrected).
+      for (let i = 0; i < termCount; i++) {
+        const doc = termTouched[i]!;
+        const value = termScore[doc]!;
+        termScore[doc] = 0;
+        if (best[doc] === 0) wordTouched[wordCount++] = doc;
+        if (value > best[doc]!) best[doc] = value;
+      }
+    }
+    return wordCount;
+  }
+
+  /** Applies visibility, expiry and filters to the matched documents; counts facets; keeps the best page. */
+  private collect(request: SearchRequest, touchedCount: number, strongBits: number, plan: PlannedWord[]): SearchOutcome {
+    const filter = this.compileFilters(request);
+    const page = new TopDocuments(request.offset + request.limit);
+    const counts = new Int32Array(this.codeValue.length);
+    const sales = request.audience === 'sales';
+    const now = request.now;
+    let total = 0;
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.allTouched[i]!;
+      if (sales && this.expires[doc]! !== 0 && this.expires[doc]! <= now) continue;
+      if (this.countAndFilter(doc, filter, counts)) {
+        total++;
+        const tier = popcount(this.matchedWords[doc]! & strongBits);
+        page.offer(tier * TIER + Math.min(this.score[doc]! * this.boost[doc]!, TIER - 1), doc);
+      }
+    }
+    const hits = page.sorted().slice(request.offset).map(([key, doc]): SearchHit => ({
+      assetId: this.assetOf[doc]!,
+      versionId: this.versionOf[doc]!,
+      score: Math.round((key % TIER) * 1000) / 1000,
+      matchedIn: this.metadataHit[doc] ? 'metadata' : 'text',
+      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
+    }));
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.allTouched[i]!;
+      this.score[doc] = 0;
+      this.matchedWords[doc] = 0;
+      this.metadataHit[doc] = 0;
+    }
+    return {
+      total, hits, facets: this.facetCounts(counts, filter),
+      matched: plan.map((word) => ({ word: word.text, terms: word.expansions.map((e) => this.dictionary.text[e.term]!) })),
+    };
+  }
+
+  private browseAll(request: SearchRequest): SearchOutcome {
+    const filter = this.compileFilters(request);
+    const page = new TopDocuments(request.offset + request.limit);
+    const counts = new Int32Array(this.codeValue.length);
+    const need = ALIVE | (request.audience === 'sales' ? FOR_SALES : FOR_STAFF);
+    const sales = request.audience === 'sales';
+    const now = request.now;
+    let total = 0;
+    for (let doc = 0; doc < this.docs; doc++) {
+      if ((this.flags[doc]! & need) !== need) continue;
+      if (sales && this.expires[doc]! !== 0 && this.expires[doc]! <= now) continue;
+      if (this.countAndFilter(doc, filter, counts)) {
+        total++;
+        page.offer(this.browse[doc]!, doc);
+      }
+    }
+    const hits = page.sorted().slice(request.offset).map(([key, doc]): SearchHit => ({
+      assetId: this.assetOf[doc]!, versionId: this.versionOf[doc]!, score: Math.round(key * 1000) / 1000, matchedIn: null,
+      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
+    }));
+    return { total, hits, facets: this.facetCounts(counts, filter), matched: [] };
+  }
+
+  private compileFilters(request: SearchRequest): CompiledFilter {
+    let active = 0;
+    const accepted = new Uint8Array(this.codeValue.length);
+    const selected: Set<string>[] = [...SEARCH_FACETS, 'tag'].map(() => new Set());
+    for (const [facet, values] of Object.entries(request.filters)) {
+      if (!values?.length) continue;
+      const slot = SLOT_OF[facet]!;
+      active |= 1 << slot;
+      for (const value of values) {
+        selected[slot]!.add(value);
+        const code = this.codeOf.get(`${slot}:${value}`);
+        if (code !== undefined) accepted[code] = 1;
+      }
+    }
+    return { active, accepted, selected, tags: (active & (1 << TAG_SLOT)) !== 0 };
+  }
+
+  /**
+   * Whether the document passes every filter; counts its facet values where the count is due. A facet's counts
+   * ignore that facet's own selection (how many more you would get by also ticking this value), so a document
+   * failing exactly one filter still counts under that one facet.
+   */
+  private countAndFilter(doc: number, filter: CompiledFilter, counts: Int32Array): boolean {
+    const start = this.codeStart[doc]!;
+    const facetEnd = start + this.facetCodeCount[doc]!;
+    const pool = this.codePool;
+    if (filter.active === 0) {
+      for (let c = start; c < facetEnd; c++) counts[pool[c]!]!++;
+      return true;
+    }
+    const end = filter.tags ? start + this.allCodeCount[doc]! : facetEnd;
+    let satisfied = 0;
+    for (let c = start; c < end; c++) {
+      const code = pool[c]!;
+      if (filter.accepted[code]) satisfied |= 1 << this.codeSlot[code]!;
+    }
+    const failing = filter.active & ~satisfied;
+    if (failing === 0) {
+      for (let c = start; c < facetEnd; c++) counts[pool[c]!]!++;
+      return true;
+    }
+    if ((failing & (failing - 1)) === 0) {
+      for (let c = start; c < facetEnd; c++) {
+        const code = pool[c]!;
+        if ((1 << this.codeSlot[code]!) === failing) counts[code]!++;
+      }
+    }
+    return false;
+  }
+
+  private facetCounts(counts: Int32Array, filter: CompiledFilter): Record<SearchFacet, FacetCount[]> {
+    const out = {} as Record<SearchFacet, FacetCount[]>;
+    SEARCH_FACETS.forEach((facet, slot) => {
+      const values: FacetCount[] = [];
+      const listed = new Set<string>();
+      for (const code of this.codesOfSlot[slot]!) {
+        if (counts[code]! > 0 || filter.selected[slot]!.has(this.codeValue[code]!)) {
+          values.push({ value: this.codeValue[code]!, count: counts[code]! });
+          listed.add(this.codeValue[code]!);
+        }
+      }
+      // A selected value no document has (yet) still shows, with 0, so the UI can untick it.
+      for (const value of filter.selected[slot]!) if (!listed.has(value)) values.push({ value, count: 0 });
+      values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+      out[facet] = values;
+    });
+    return out;
+  }
+}
+
+interface CompiledFilter {
+  /** Bit per filter slot that has a selection. */
+  active: number;
+  /** By facet code: selected? */
+  accepted: Uint8Array;
+  selected: Set<string>[];
+  tags: boolean;
+}
+
+/**
+ * The documents of an asset: one when sales and staff see the same version, two while a newer version waits
+ * for review (sales keep matching the approved text and file name).
+ */
+function documentsOf(asset: IndexedAsset): [IndexedVersion, number][] {
+  const staff = asset.staffVersion;
+  const sales = asset.salesVersion;
+  if (sales && sales.id === staff.id) return [[staff, FOR_SALES | FOR_STAFF]];
+  return sales ? [[staff, FOR_STAFF], [sales, FOR_SALES]] : [[staff, FOR_STAFF]];
+}
+
+/** The metadata fields of a document as [field bit, text] pairs. */
+function metadataOf(asset: IndexedAsset, version: IndexedVersion): [number, string][] {
+  return [
+    [FIELD.title, asset.title],
+    [FIELD.tags, asset.tags.join('\n')],
+    [FIELD.labels, asset.terms.map((t) => t.label).join('\n')],
+    [FIELD.filename, version.filename],
+    [FIELD.description, asset.description],
+  ];
+}
+
+function popcount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b; b &= b - 1) n++;
+  return n;
+}
+
+function cacheKey(request: SearchRequest): string {
+  const filters = Object.entries(request.filters).filter(([, v]) => v?.length).map(([k, v]) => `${k}=${[...v!].sort().join(',')}`).sort().join('&');
+  const words = request.query.words.map((w) => `${w.exact ? '"' : ''}${w.text}${w.prefix ? '*' : ''}`).join(' ');
+  return `${request.audience}|${request.offset}|${request.limit}|${filters}|${words}`;
+}
+
+/** The k best (key, document) pairs seen, as a min-heap; ties go to the newer document. */
+class TopDocuments {
+  private keys: Float64Array;
+  private docs: Int32Array;
+  private size = 0;
+  constructor(private capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.docs = new Int32Array(capacity);
+  }
+
+  private less(i: number, j: number) {
+    return this.keys[i]! < this.keys[j]! || (this.keys[i] === this.keys[j] && this.docs[i]! < this.docs[j]!);
+  }
+
+  offer(key: number, doc: number) {
+    if (this.size < this.capacity) {
+      let i = this.size++;
+      this.keys[i] = key;
+      this.docs[i] = doc;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.less(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    if (this.capacity === 0 || key < this.keys[0]! || (key === this.keys[0] && doc < this.docs[0]!)) return;
+    this.keys[0] = key;
+    this.docs[0] = doc;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < this.size && this.less(left, smallest)) smallest = left;
+      if (right < this.size && this.less(right, smallest)) smallest = right;
+      if (smallest === i) break;
+      this.swap(i, smallest);
+      i = smallest;
+    }
+  }
+
+  private swap(i: number, j: number) {
+    const key = this.keys[i]!; this.keys[i] = this.keys[j]!; this.keys[j] = key;
+    const doc = this.docs[i]!; this.docs[i] = this.docs[j]!; this.docs[j] = doc;
+  }
+
+  /** Best first. */
+  sorted(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.size; i++) out.push([this.keys[i]!, this.docs[i]!]);
+    return out.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
+  }
+}

@@ -1,0 +1,206 @@
+// Append-only posting lists in a few large byte pages, so 100 million (term, document) pairs fit in a few hundred MB.
+//
+// Each term owns a chain of blocks that double in size (8 bytes up to 32 KB); the last 4 bytes of a full block
+// point to the next one. A posting is one varint: (document gap × payloadRange + payload). Documents only ever
+// get larger numbers (an update is a new document plus a tombstone), so gaps stay positive and mostly one byte.
+// A document's words touch a thousand terms at random, so each term's write state sits in one cache line.
+
+const PAGE_BITS = 22;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+const FIRST_BLOCK = 8;
+const LAST_LEVEL = 12; // 8 << 12 = 32 KB
+const POINTER = 4;
+
+// Per-term state, interleaved: where the next byte goes, where the current block's data ends, the last
+// document, the number of postings.
+const STRIDE = 4;
+const WRITE_AT = 0;
+const BLOCK_END = 1;
+const LAST_DOC = 2;
+const COUNT = 3;
+
+const blockSize = (level: number) => FIRST_BLOCK << Math.min(level, LAST_LEVEL);
+
+export class PostingStore {
+  private pages: Uint8Array[] = [];
+  private pageEnd = PAGE_SIZE; // forces a first page
+  private state = new Int32Array(1024 * STRIDE);
+  private heads = new Uint32Array(1024);
+  private levels = new Uint8Array(1024);
+  private terms = 0;
+
+  /** payloadRange: how many distinct payload values a posting carries (a power of two, at most 128). */
+  constructor(readonly payloadRange: number) {}
+
+  /** Postings of the term, dead documents included. */
+  count(term: number): number {
+    return term < this.terms ? this.state[term * STRIDE + COUNT]! : 0;
+  }
+
+  /** Bytes held by the pages. */
+  get bytes(): number {
+    return this.pages.length * PAGE_SIZE;
+  }
+
+  private grow(term: number) {
+    let size = this.heads.length;
+    while (size <= term) size *= 2;
+    const state = new Int32Array(size * STRIDE);
+    state.set(this.state);
+    this.state = state;
+    const heads = new Uint32Array(size);
+    heads.set(this.heads);
+    this.heads = heads;
+    const levels = new Uint8Array(size);
+    levels.set(this.levels);
+    this.levels = levels;
+  }
+
+  private allocate(size: number): number {
+    if (this.pageEnd + size > PAGE_SIZE) {
+      this.pages.push(new Uint8Array(PAGE_SIZE));
+      this.pageEnd = 0;
+    }
+    const address = (this.pages.length - 1) * PAGE_SIZE + this.pageEnd;
+    this.pageEnd += size;
+    return address;
+  }
+
+  /** Chains a block twice the size of the term's current one (full at `end`); returns where writing goes on. */
+  private nextBlock(term: number, end: number): number {
+    const level = Math.min(this.levels[term]! + 1, LAST_LEVEL);
+    const next = this.allocate(blockSize(level));
+    const page = this.pages[end >>> PAGE_BITS]!;
+    const offset = end & PAGE_MASK;
+    page[offset] = next & 0xff;
+    page[offset + 1] = (next >>> 8) & 0xff;
+    page[offset + 2] = (next >>> 16) & 0xff;
+    page[offset + 3] = next >>> 24;
+    this.levels[term] = level;
+    return next;
+  }
+
+  /** Adds a posting; documents must arrive in increasing order per term. */
+  append(term: number, doc: number, payload: number): void {
+    if (term >= this.heads.length) this.grow(term);
+    if (term >= this.terms) this.terms = term + 1;
+    const state = this.state;
+    const base = term * STRIDE;
+    let at: number;
+    let end: number;
+    let gap: number;
+    if (state[base + COUNT] === 0) {
+      at = this.allocate(FIRST_BLOCK);
+      this.heads[term] = at;
+      this.levels[term] = 0;
+      end = at + FIRST_BLOCK - POINTER;
+      gap = doc + 1;
+    } else {
+      at = state[base + WRITE_AT]! >>> 0;
+      end = state[base + BLOCK_END]! >>> 0;
+      gap = doc - state[base + LAST_DOC]!;
+    }
+    if (!(gap > 0 && payload >= 0 && payload < this.payloadRange)) {
+      throw new Error(`posting (term ${term}, document ${doc}, payload ${payload}) is out of order or out of range`);
+    }
+    // Gaps fit 24 bits until 16 million documents; integer arithmetic below that, exact doubles above.
+    let value = gap * this.payloadRange + payload;
+    let page = this.pages[at >>> PAGE_BITS]!;
+    for (;;) {
+      if (at === end) {
+        at = this.nextBlock(term, end);
+        end = at + blockSize(this.levels[term]!) - POINTER;
+        page = this.pages[at >>> PAGE_BITS]!;
+      }
+      if (value < 128) {
+        page[at & PAGE_MASK] = value;
+        at++;
+        break;
+      }
+      const low = value < 0x40000000 ? value & 127 : value % 128;
+      page[at & PAGE_MASK] = low | 128;
+      at++;
+      value = value < 0x40000000 ? value >>> 7 : (value - low) / 128;
+    }
+    state[base + WRITE_AT] = at;
+    state[base + BLOCK_END] = end;
+    state[base + LAST_DOC] = doc;
+    state[base + COUNT]!++;
+  }
+
+  /**
+   * Decodes a term's postings into docs/payloads (sized ≥ count(term)); returns how many.
+   * The hot loop of every query: plain byte reads, no allocation.
+   */
+  read(term: number, docs: Int32Array, payloads: Uint8Array): number {
+    const total = this.count(term);
+    if (total === 0) return 0;
+    const shift = Math.log2(this.payloadRange);
+    const payloadMask = this.payloadRange - 1;
+    const pages = this.pages;
+    const at = this.heads[term]!;
+    let level = 0;
+    let page = pages[at >>> PAGE_BITS]!;
+    let offset = at & PAGE_MASK;
+    let stop = offset + FIRST_BLOCK - POINTER;
+    let doc = -1;
+    for (let i = 0; i < total; i++) {
+      if (offset === stop) {
+        const next = (page[offset]! | (page[offset + 1]! << 8) | (page[offset + 2]! << 16) | (page[offset + 3]! << 24)) >>> 0;
+        level = level < LAST_LEVEL ? level + 1 : LAST_LEVEL;
+        page = pages[next >>> PAGE_BITS]!;
+        offset = next & PAGE_MASK;
+        stop = offset + (FIRST_BLOCK << level) - POINTER;
+      }
+      let byte = page[offset++]!;
+      let value = byte & 127;
+      if (byte >= 128) {
+        let scale = 128;
+        for (;;) {
+          if (offset === stop) {
+            const next = (page[offset]! | (page[offset + 1]! << 8) | (page[offset + 2]! << 16) | (page[offset + 3]! << 24)) >>> 0;
+            level = level < LAST_LEVEL ? level + 1 : LAST_LEVEL;
+            page = pages[next >>> PAGE_BITS]!;
+            offset = next & PAGE_MASK;
+            stop = offset + (FIRST_BLOCK << level) - POINTER;
+          }
+          byte = page[offset++]!;
+          value += (byte & 127) * scale;
+          if (byte < 128) break;
+          scale *= 128;
+        }
+      }
+      if (value < 0x40000000) {
+        doc += value >>> shift;
+        payloads[i] = value & payloadMask;
+      } else {
+        const payload = value % this.payloadRange;
+        doc += (value - payload) / this.payloadRange;
+        payloads[i] = payload;
+      }
+      docs[i] = doc;
+    }
+    return total;
+  }
+
+  /** A new store with only the documents `renumber` maps (to their new, still increasing numbers). */
+  compacted(termCount: number, renumber: Int32Array): PostingStore {
+    const next = new PostingStore(this.payloadRange);
+    let docs = new Int32Array(1024);
+    let payloads = new Uint8Array(1024);
+    for (let term = 0; term < Math.min(termCount, this.terms); term++) {
+      const count = this.count(term);
+      if (count > docs.length) {
+        docs = new Int32Array(count * 2);
+        payloads = new Uint8Array(count * 2);
+      }
+      const n = this.read(term, docs, payloads);
+      for (let i = 0; i < n; i++) {
+        const doc = renumber[docs[i]!]!;
+        if (doc >= 0) next.append(term, doc, payloads[i]!);
+      }
+    }
+    return next;
+  }
+}

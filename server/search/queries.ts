@@ -1,0 +1,113 @@
+// SQL for search: what the index is built from, the usage figures that rank, and the search log.
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents } from '../db/schema.ts';
+import type { FacetKey } from '../taxonomy/service.ts';
+import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
+import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
+
+/** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
+export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
+
+/** Text beyond this is not read for a snippet (a snippet comes from the first matches anyway). */
+const SNIPPET_TEXT_CHARS = 1_000_000;
+
+/** Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets); `rows` and `lastId` page on. */
+export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; limit: number }): Promise<{ assets: IndexedAsset[]; rows: number; lastId: string | null }> {
+  const base = db.select({
+    id: assets.id, title: assets.title, description: assets.description, tags: assets.tags, kind: assets.kind, status: assets.status,
+    expiresAt: assets.expiresAt, approvedAt: assets.approvedAt, updatedAt: assets.updatedAt,
+    currentVersionId: assets.currentVersionId, approvedVersionId: assets.approvedVersionId,
+  }).from(assets);
+  const rows = 'ids' in selection
+    ? (selection.ids.length ? await base.where(inArray(assets.id, selection.ids)) : [])
+    : await base.where(selection.after ? gt(assets.id, selection.after) : undefined).orderBy(asc(assets.id)).limit(selection.limit);
+  if (rows.length === 0) return { assets: [], rows: 0, lastId: null };
+  const ids = rows.map((r) => r.id);
+  const versionIds = [...new Set(rows.flatMap((r) => [r.currentVersionId, r.approvedVersionId]).filter((v): v is string => !!v))];
+  const [termRows, versionRows] = await Promise.all([
+    db.select({ assetId: assetTerms.assetId, facet: terms.facetKey, slug: terms.slug, label: terms.label }).from(assetTerms)
+      .innerJoin(terms, eq(terms.id, assetTerms.termId)).where(inArray(assetTerms.assetId, ids)),
+    versionIds.length
+      ? db.select({ id: assetVersions.id, filename: assetVersions.filename, text: assetVersions.text }).from(assetVersions).where(inArray(assetVersions.id, versionIds))
+      : Promise.resolve([]),
+  ]);
+  const termsOf = new Map<string, IndexedAsset['terms']>();
+  for (const row of termRows) {
+    const list = termsOf.get(row.assetId) ?? [];
+    list.push({ facet: row.facet as FacetKey, slug: row.slug, label: row.label });
+    termsOf.set(row.assetId, list);
+  }
+  const versions = new Map<string, IndexedVersion>(versionRows.map((v) => [v.id, v]));
+  const out: IndexedAsset[] = [];
+  for (const row of rows) {
+    const current = row.currentVersionId ? versions.get(row.currentVersionId) : undefined;
+    const approved = row.approvedVersionId ? versions.get(row.approvedVersionId) : undefined;
+    const staffVersion = current ?? approved;
+    if (!staffVersion) continue;
+    out.push({
+      id: row.id, title: row.title, description: row.description, tags: row.tags, kind: row.kind,
+      terms: termsOf.get(row.id) ?? [],
+      expiresAt: row.expiresAt?.getTime() ?? null,
+      freshAt: (row.approvedAt ?? row.updatedAt).getTime(),
+      staffVersion,
+      // The same rule as liveForSales, less expiry, which the index checks at query time.
+      salesVersion: approved && row.status !== 'archived' ? approved : null,
+    });
+  }
+  return { assets: out, rows: rows.length, lastId: rows.at(-1)!.id };
+}
+
+/** Extracted text of versions, for snippets of hits that matched inside the document. */
+export async function versionTexts(db: Db, versionIds: string[]): Promise<Map<string, string>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`left(${assetVersions.text}, ${SNIPPET_TEXT_CHARS})` })
+    .from(assetVersions).where(inArray(assetVersions.id, versionIds));
+  return new Map(rows.filter((r) => r.text).map((r) => [r.id, r.text!]));
+}
+
+const isUse = and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...USE_KINDS]));
+const halfLifeSeconds = USAGE_HALF_LIFE_DAYS * 86_400;
+
+/**
+ * Counted uses per asset over the last year, each weighing 2^(−age / half-life), and the uses of the last 30 days.
+ * Also returns the newest event id, from which usageSince picks up.
+ */
+export async function usageFigures(db: Db): Promise<{ usage: Map<string, AssetUsage>; lastEventId: number }> {
+  const [last] = await db.select({ id: sql<number | null>`max(${usageEvents.id})::float8` }).from(usageEvents);
+  const rows = await db.select({
+    assetId: usageEvents.assetId,
+    decayed: sql<number>`sum(power(0.5, extract(epoch from now() - ${usageEvents.at}) / ${halfLifeSeconds}))::float8`,
+    last30: sql<number>`(count(*) filter (where ${usageEvents.at} > now() - interval '30 days'))::int`,
+  }).from(usageEvents).where(and(isUse, sql`${usageEvents.at} > now() - interval '365 days'`)).groupBy(usageEvents.assetId);
+  const usage = new Map<string, AssetUsage>();
+  for (const row of rows) usage.set(row.assetId, { decayed: Number(row.decayed), last30Days: Number(row.last30) });
+  return { usage, lastEventId: Number(last?.id ?? 0) };
+}
+
+/** Counted uses recorded after event `afterId`, per asset, and the newest event id seen. */
+export async function usageSince(db: Db, afterId: number): Promise<{ uses: Map<string, number>; lastEventId: number }> {
+  const rows = await db.select({
+    assetId: usageEvents.assetId,
+    uses: sql<number>`(count(*) filter (where ${isUse}))::int`,
+    lastId: sql<number>`max(${usageEvents.id})::float8`,
+  }).from(usageEvents).where(gt(usageEvents.id, afterId)).groupBy(usageEvents.assetId);
+  const uses = new Map<string, number>();
+  let lastEventId = afterId;
+  for (const row of rows) {
+    if (Number(row.uses) > 0) uses.set(row.assetId, Number(row.uses));
+    lastEventId = Math.max(lastEventId, Number(row.lastId));
+  }
+  return { uses, lastEventId };
+}
+
+export interface SearchLogEntry { id: string; userId: string; query: string; filters: SearchFilters; resultCount: number }
+
+/** Writes logged searches in one statement. */
+export async function logSearches(db: Db, entries: SearchLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(searchLog).values(entries.map((entry) => ({
+    id: entry.id, userId: entry.userId, query: entry.query, resultCount: entry.resultCount,
+    filters: Object.fromEntries(Object.entries(entry.filters).filter(([, v]) => v?.length)) as Record<string, string[]>,
+  })));
+}

@@ -1,0 +1,372 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { and, inArray, sql } from 'drizzle-orm';
+import { assetJson, visibleTo } from '../assets/queries.ts';
+import { KINDS } from '../assets/file-type.ts';
+import type { AssetJson } from '../assets/schemas.ts';
+import { hasRole, type CurrentUser } from '../auth/roles.ts';
+import type { Database } from '../db/client.ts';
+import { assets } from '../db/schema.ts';
+import { DomainError, Invalid } from '../errors.ts';
+import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
+import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
+import { MemorySearchIndex } from './memory-index.ts';
+import { indexedAssets, logSearches, usageFigures, usageSince, versionTexts, type SearchLogEntry } from './queries.ts';
+import { parseQuery } from './query-parser.ts';
+import { snippet, type Snippet } from './snippets.ts';
+import { fold, wordsOf } from './text.ts';
+
+/** PostgreSQL channel on which each process tells the others which asset changed. */
+export const SEARCH_CHANNEL = 'content_hub_search';
+
+const BUILD_BATCH = 500;
+/** A search arriving while the index is still being built waits this long, then gets a 503. */
+const BUILD_WAIT_MS = 10_000;
+const USAGE_REFRESH_MS = 60_000;
+const USAGE_RECOUNT_MS = 3_600_000;
+const TAXONOMY_REFRESH_MS = 60_000;
+const SUGGESTIONS = 8;
+/** Searches are logged in batches at most this old, so no search waits for the log's commit. */
+const LOG_FLUSH_MS = 50;
+const LOG_BATCH = 500;
+
+/** The index is not built yet → 503. */
+export class SearchWarmingUp extends DomainError { override readonly statusCode = 503; }
+
+export interface SearchParams {
+  q?: string;
+  persona?: string[]; stage?: string[]; kind?: string[]; product?: string[]; industry?: string[]; language?: string[]; tag?: string[];
+  limit: number;
+  offset: number;
+}
+
+export interface SearchResponse {
+  queryId: string;
+  total: number;
+  hits: { asset: AssetJson; score: number; snippet: Snippet | null; usage: { last30Days: number } }[];
+  facets: Record<SearchFacet, { value: string; label: string; count: number }[]>;
+}
+
+export interface SearchServiceOptions {
+  index?: SearchIndex;
+  /** Where failures of background work go (the index keeps serving what it has). */
+  warn?: (message: string, error: unknown) => void;
+}
+
+type TaxonomyFacet = Exclude<SearchFacet, 'kind'>;
+const TAXONOMY_FACETS = SEARCH_FACETS.filter((f): f is TaxonomyFacet => f !== 'kind');
+const KIND_LABELS = Object.fromEntries(KINDS.map((k) => [k, k.charAt(0).toUpperCase() + k.slice(1)]));
+
+/**
+ * Sales search: keeps the index in step with the database (built at boot, updated on every asset change,
+ * caught up from other processes through LISTEN/NOTIFY) and answers searches with the page of assets,
+ * snippets and facet counts; logs every search for the reports.
+ */
+export function searchService(database: Database, taxonomy: TaxonomyService, options: SearchServiceOptions = {}) {
+  const { db } = database;
+  const index = options.index ?? new MemorySearchIndex();
+  const warn = options.warn ?? ((message: string, error: unknown) => console.error(`search: ${message}`, error));
+  /** Tells our own notifications apart from other processes'. */
+  const origin = randomUUID();
+  let building: Promise<void> | null = null;
+  let built = false;
+  /** Assets changed while the index was being built; indexed again once it is. */
+  const changedDuringBuild = new Set<string>();
+  /** Assets other processes changed, indexed in one batch on the next turn of the event loop. */
+  const remoteChanges = new Set<string>();
+  let remoteFlush: Promise<void> | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  let usage = new Map<string, AssetUsage>();
+  let lastEventId = 0;
+  let usageRefresh: Promise<void> | null = null;
+  let labels: { at: number; byFacet: Map<FacetKey, Map<string, string>> } | null = null;
+  let unlogged: SearchLogEntry[] = [];
+  let logTimer: NodeJS.Timeout | null = null;
+  let logWrite: Promise<void> = Promise.resolve();
+
+  function logSearch(entry: SearchLogEntry) {
+    unlogged.push(entry);
+    if (unlogged.length >= LOG_BATCH) void service.flushLog();
+    else logTimer ??= setTimeout(() => void service.flushLog(), LOG_FLUSH_MS);
+  }
+
+  async function reindex(assetIds: string[]) {
+    const { assets: found } = await indexedAssets(db, { ids: assetIds });
+    for (const asset of found) index.index(asset);
+    const present = new Set(found.map((a) => a.id));
+    for (const id of assetIds) if (!present.has(id)) index.remove(id);
+  }
+
+  /** Every asset, in batches by id; the next batch is read while the index digests this one. */
+  async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
+    let next = indexedAssets(db, { after: null, limit: BUILD_BATCH });
+    for (;;) {
+      const batch = await next;
+      if (batch.rows === 0) return;
+      next = indexedAssets(db, { after: batch.lastId, limit: BUILD_BATCH });
+      yield batch.assets;
+      // Let other requests (health checks, uploads) through between batches.
+      await yieldToEventLoop();
+    }
+  }
+
+  async function build() {
+    await index.indexMany(everyAsset());
+    await refreshUsage(true);
+    built = true;
+    if (changedDuringBuild.size) {
+      const ids = [...changedDuringBuild];
+      changedDuringBuild.clear();
+      await reindex(ids);
+    }
+  }
+
+  async function whenBuilt() {
+    if (built) return;
+    if (!building) service.start();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SearchWarmingUp(`search is starting up (${index.size} assets indexed so far); try again in a few seconds`, 'SEARCH_WARMING_UP')), BUILD_WAIT_MS);
+    });
+    try {
+      await Promise.race([building, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function refreshUsage(recount: boolean) {
+    if (recount) {
+      const figures = await usageFigures(db);
+      const changes = new Map(figures.usage);
+      for (const assetId of usage.keys()) if (!changes.has(assetId)) changes.set(assetId, { decayed: 0, last30Days: 0 });
+      usage = figures.usage;
+      lastEventId = figures.lastEventId;
+      index.setUsage(changes);
+      return;
+    }
+    const recent = await usageSince(db, lastEventId);
+    lastEventId = recent.lastEventId;
+    if (recent.uses.size === 0) return;
+    const changes = new Map<string, AssetUsage>();
+    for (const [assetId, uses] of recent.uses) {
+      const before = usage.get(assetId) ?? { decayed: 0, last30Days: 0 };
+      // New uses weigh 1; the hourly recount applies the decay.
+      const after = { decayed: before.decayed + uses, last30Days: before.last30Days + uses };
+      usage.set(assetId, after);
+      changes.set(assetId, after);
+    }
+    index.setUsage(changes);
+  }
+
+  /** Slug → label per facet, for facet labels, snippets and the names of valid filter values. */
+  async function taxonomyLabels(force = false) {
+    if (!labels || force || Date.now() - labels.at > TAXONOMY_REFRESH_MS) {
+      const byFacet = new Map<FacetKey, Map<string, string>>();
+      for (const facet of await taxonomy.list()) byFacet.set(facet.key, new Map(facet.terms.map((t) => [t.slug, t.label])));
+      labels = { at: Date.now(), byFacet };
+    }
+    return labels.byFacet;
+  }
+
+  /** The filters of a request, checked: an unknown value is a 400 naming the valid ones. */
+  async function checkedFilters(params: SearchParams): Promise<SearchFilters> {
+    const filters: SearchFilters = {};
+    for (const facet of TAXONOMY_FACETS) {
+      const values = [...new Set(params[facet] ?? [])];
+      if (values.length === 0) continue;
+      let known = (await taxonomyLabels()).get(facet)!;
+      // An admin may have just added the term.
+      if (values.some((v) => !known.has(v))) known = (await taxonomyLabels(true)).get(facet)!;
+      const unknown = values.filter((v) => !known.has(v));
+      if (unknown.length) {
+        throw new Invalid(`unknown ${facet} ${unknown.map((v) => `"${v}"`).join(', ')}; known: ${[...known.keys()].join(', ') || '(none yet — an admin adds them)'}`, 'UNKNOWN_FILTER_VALUE');
+      }
+      filters[facet] = values;
+    }
+    const kinds = [...new Set(params.kind ?? [])];
+    const unknownKinds = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
+    if (unknownKinds.length) throw new Invalid(`unknown kind ${unknownKinds.map((v) => `"${v}"`).join(', ')}; known: ${KINDS.join(', ')}`, 'UNKNOWN_FILTER_VALUE');
+    if (kinds.length) filters.kind = kinds;
+    // Tags are free text, stored trimmed and lower-cased.
+    const tags = [...new Set((params.tag ?? []).map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean))];
+    if (tags.length) filters.tag = tags;
+    return filters;
+  }
+
+  function audienceOf(user: CurrentUser): Audience {
+    return hasRole(user, 'marketing') ? 'staff' : 'sales';
+  }
+
+  const service = {
+    index,
+
+    /** Builds the index from the database (in the background; searches wait for it). */
+    start(): Promise<void> {
+      building ??= build().catch((error) => {
+        building = null;
+        throw error;
+      });
+      // Usage figures and freshness drift; refresh them on a timer, not per query.
+      if (timers.length === 0) {
+        timers.push(setInterval(() => void service.refreshUsage().catch((e) => warn('usage refresh failed', e)), USAGE_REFRESH_MS).unref());
+        timers.push(setInterval(() => void service.refreshUsage(true).catch((e) => warn('usage recount failed', e)), USAGE_RECOUNT_MS).unref());
+      }
+      return building;
+    },
+
+    /** Re-reads usage_events: new events only, or everything (with decay) when `recount`. */
+    async refreshUsage(recount = false): Promise<void> {
+      // One refresh at a time: the incremental one advances a cursor.
+      while (usageRefresh) await usageRefresh;
+      usageRefresh = refreshUsage(recount).finally(() => { usageRefresh = null; });
+      await usageRefresh;
+    },
+
+    /**
+     * An asset changed in this process: index it now (so it is findable by the next request) and tell the
+     * other processes. Never throws: the change is committed whatever happens to the index.
+     */
+    async assetChanged(assetId: string): Promise<void> {
+      try {
+        if (built) await reindex([assetId]);
+        else changedDuringBuild.add(assetId);
+      } catch (error) {
+        warn(`could not index asset ${assetId}`, error);
+      }
+      try {
+        await db.execute(sql`select pg_notify(${SEARCH_CHANNEL}, ${JSON.stringify({ origin, assetId })})`);
+      } catch (error) {
+        warn('could not notify other processes of a change', error);
+      }
+    },
+
+    /** A NOTIFY from some process (ourselves included, which we skip). */
+    remoteChange(payload: string): Promise<void> {
+      let message: { origin?: string; assetId?: string };
+      try {
+        message = JSON.parse(payload);
+      } catch {
+        return Promise.resolve();
+      }
+      if (message.origin === origin || typeof message.assetId !== 'string') return Promise.resolve();
+      if (!built) {
+        changedDuringBuild.add(message.assetId);
+        return Promise.resolve();
+      }
+      remoteChanges.add(message.assetId);
+      remoteFlush ??= yieldToEventLoop().then(async () => {
+        const ids = [...remoteChanges];
+        remoteChanges.clear();
+        remoteFlush = null;
+        try {
+          await reindex(ids);
+        } catch (error) {
+          warn('could not index assets changed elsewhere', error);
+        }
+      });
+      return remoteFlush;
+    },
+
+    async search(user: CurrentUser, params: SearchParams): Promise<SearchResponse> {
+      await whenBuilt();
+      const filters = await checkedFilters(params);
+      const query = parseQuery(params.q ?? '');
+      const outcome = index.query({ query, audience: audienceOf(user), filters, limit: params.limit, offset: params.offset, now: Date.now() });
+      const queryId = randomUUID();
+      const pageIds = outcome.hits.map((h) => h.assetId);
+      logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
+      const [rows, texts] = await Promise.all([
+        // Visibility is checked again against the rows themselves: the index is never the last word on it.
+        pageIds.length ? db.select().from(assets).where(and(inArray(assets.id, pageIds), visibleTo(user))) : Promise.resolve([]),
+        versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId)),
+      ]);
+      const [page, byFacet] = await Promise.all([assetJson(db, user, rows), taxonomyLabels()]);
+      const json = new Map(page.map((a) => [a.id, a]));
+      const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
+      const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {
+        const asset = json.get(hit.assetId)!;
+        const termLabels = [
+          ...asset.personas.map((s) => labelOf('persona', s)), ...asset.stages.map((s) => labelOf('stage', s)),
+          ...asset.products.map((s) => labelOf('product', s)), ...asset.industries.map((s) => labelOf('industry', s)),
+          ...(asset.language ? [labelOf('language', asset.language)] : []),
+        ];
+        return {
+          asset,
+          score: hit.score,
+          snippet: snippet({
+            title: asset.title, tags: asset.tags.join(', '), labels: termLabels.join(', '), filename: asset.version.filename,
+            description: asset.description, text: texts.get(hit.versionId),
+          }, outcome.matched),
+          usage: { last30Days: hit.usage.last30Days },
+        };
+      });
+      const facets = {} as SearchResponse['facets'];
+      for (const facet of SEARCH_FACETS) {
+        facets[facet] = outcome.facets[facet].map(({ value, count }) => ({
+          value, count, label: facet === 'kind' ? KIND_LABELS[value] ?? value : labelOf(facet, value),
+        }));
+      }
+      return { queryId, total: outcome.total, hits, facets };
+    },
+
+    /** Completions of what is being typed and titles of the best matches, from assets this user may see. */
+    async suggest(user: CurrentUser, q: string): Promise<{ suggestions: string[] }> {
+      await whenBuilt();
+      const query = parseQuery(q);
+      const last = query.words.at(-1);
+      if (!last) return { suggestions: [] };
+      const outcome = index.query({ query, audience: audienceOf(user), filters: {}, limit: SUGGESTIONS, offset: 0, now: Date.now() });
+      const ids = outcome.hits.map((h) => h.assetId);
+      const rows = ids.length
+        ? await db.select({ id: assets.id, title: assets.title, tags: assets.tags }).from(assets).where(and(inArray(assets.id, ids), visibleTo(user)))
+        : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+      // What the user typed before the word being completed, kept as typed.
+      const typedWords = wordsOf(query.text);
+      const head = query.text.slice(0, typedWords.at(-1)?.start ?? 0);
+      const completing = new Set(outcome.matched.at(-1)?.terms ?? []);
+      const completions = new Map<string, number>();
+      for (const row of ordered) {
+        for (const value of [row.title, ...row.tags]) {
+          for (const w of wordsOf(value)) {
+            if (!completing.has(w.word)) continue;
+            const completed = `${head}${value.slice(w.start, w.end).toLowerCase()}`;
+            completions.set(completed, (completions.get(completed) ?? 0) + 1);
+          }
+        }
+      }
+      // Taxonomy labels starting with what was typed ("eval" → Evaluation).
+      const typed = fold(query.text);
+      const labelMatches = [...(await taxonomyLabels()).values()].flatMap((m) => [...m.values()]).filter((label) => fold(label).startsWith(typed));
+      const suggestions = [
+        ...[...completions].sort((a, b) => b[1] - a[1]).map(([text]) => text).slice(0, 4),
+        ...labelMatches.slice(0, 2),
+        ...ordered.map((r) => r.title),
+      ];
+      const seen = new Set<string>();
+      return { suggestions: suggestions.filter((s) => !seen.has(fold(s)) && !!seen.add(fold(s))).slice(0, SUGGESTIONS) };
+    },
+
+    /** Writes the searches logged so far (they are otherwise written within LOG_FLUSH_MS). */
+    async flushLog(): Promise<void> {
+      if (logTimer) clearTimeout(logTimer);
+      logTimer = null;
+      const entries = unlogged;
+      unlogged = [];
+      // One write at a time, in order.
+      logWrite = logWrite.then(() => logSearches(db, entries)).catch((error) => warn(`could not log ${entries.length} searches`, error));
+      await logWrite;
+    },
+
+    async close(): Promise<void> {
+      for (const timer of timers) clearInterval(timer);
+      timers.length = 0;
+      await service.flushLog();
+    },
+  };
+  return service;
+}
+
+export type SearchService = ReturnType<typeof searchService>;

@@ -1,0 +1,203 @@
+// Word splitting and folding shared by indexing, queries and snippets, so "Étude", "ETUDE" and "etude" are one term.
+//
+// Indexing runs this over every word of every document at boot (300 million words at 100k documents), so the
+// tokenizer writes each word's two 32-bit hashes and position into typed arrays instead of making strings:
+// the dictionary identifies a known word by its 64-bit hash and length, and only a new word becomes a string.
+
+/** Longer runs of letters are not words (hashes, base64, glued junk); they are cut to this many characters. */
+export const MAX_TERM_LENGTH = 32;
+
+// What each UTF-16 unit below 0x3000 folds to: 0 separator, -1 dropped without splitting (combining marks),
+// -2 a letter that folds to several (ß → ss, œ → oe; in LONG_FOLDS), otherwise the one folded unit.
+const TABLE_SIZE = 0x3000;
+const SKIP = -1;
+const LONG = -2;
+const FOLD = new Int32Array(TABLE_SIZE);
+const LONG_FOLDS = new Map<number, number[]>();
+const SPECIAL: Record<string, string> = {
+  'ß': 'ss', 'ẞ': 'ss', 'æ': 'ae', 'Æ': 'ae', 'œ': 'oe', 'Œ': 'oe', 'ø': 'o', 'Ø': 'o', 'đ': 'd', 'Đ': 'd',
+  'ł': 'l', 'Ł': 'l', 'þ': 'th', 'Þ': 'th', 'ð': 'd', 'Ð': 'd', 'ı': 'i',
+};
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+const MARK = /^\p{M}$/u;
+
+function foldChar(char: string): string {
+  return SPECIAL[char] ?? char.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+for (let code = 0; code < TABLE_SIZE; code++) {
+  const char = String.fromCharCode(code);
+  if (MARK.test(char)) { FOLD[code] = SKIP; continue; }
+  if (!WORD_CHAR.test(char)) continue;
+  const folded = foldChar(char);
+  if (folded.length === 1) FOLD[code] = folded.charCodeAt(0);
+  else if (folded.length > 1) { FOLD[code] = LONG; LONG_FOLDS.set(code, [...folded].map((c) => c.charCodeAt(0))); }
+}
+
+// Code points past the table (other scripts, emoji): folded once and remembered. [] = separator, null = skip.
+const pastTable = new Map<number, number[] | null>();
+function foldPastTable(codePoint: number): number[] | null {
+  let folded = pastTable.get(codePoint);
+  if (folded === undefined) {
+    const char = String.fromCodePoint(codePoint);
+    folded = MARK.test(char) ? null : WORD_CHAR.test(char) ? [...foldChar(char)].flatMap((c) => [...c].map((u) => u.charCodeAt(0))) : [];
+    if (pastTable.size < 100_000) pastTable.set(codePoint, folded);
+  }
+  return folded;
+}
+
+const SEED_1 = 0x811c9dc5 | 0;
+const SEED_2 = 0x2545f491;
+
+/** Tokens of one text: hashes and source offsets of each word, in reusable arrays. */
+export class Tokens {
+  count = 0;
+  hash1 = new Int32Array(1024);
+  hash2 = new Int32Array(1024);
+  start = new Int32Array(1024);
+  end = new Int32Array(1024);
+
+  reserve(capacity: number) {
+    if (capacity <= this.hash1.length) return;
+    let size = this.hash1.length;
+    while (size < capacity) size *= 2;
+    this.hash1 = new Int32Array(size);
+    this.hash2 = new Int32Array(size);
+    this.start = new Int32Array(size);
+    this.end = new Int32Array(size);
+  }
+}
+
+/** Mixes the folded length into the second hash, so equal hashes also mean equal lengths. */
+const finish2 = (hash2: number, length: number) => Math.imul(hash2 ^ (hash2 >>> 15) ^ length, 0x27d4eb2d);
+
+/**
+ * Splits text into folded words: letters and digits of any script, accents and case removed, and records
+ * their hashes and where each sits in the text. One tight loop, no allocation: it is the indexing hot path.
+ */
+export function tokenize(text: string, tokens: Tokens): void {
+  const n = text.length;
+  // A word needs a separator after it, so there are at most n/2 + 1 words.
+  tokens.reserve((n >> 1) + 2);
+  const hash1s = tokens.hash1;
+  const hash2s = tokens.hash2;
+  const starts = tokens.start;
+  const ends = tokens.end;
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    let code = text.charCodeAt(i);
+    let fold = code < TABLE_SIZE ? FOLD[code]! : PAST_TABLE;
+    if (fold === 0 || fold === SKIP) { i++; continue; }
+    if (fold < 0 && !startsWord(text, i, fold)) { i += width(text, i); continue; }
+    // A word: fold and hash its letters in one tight loop; rare letters (ß, other scripts) take the slow path.
+    const start = i;
+    let h1 = SEED_1;
+    let h2 = SEED_2;
+    let length = 0;
+    for (;;) {
+      if (fold > 0) {
+        if (length < MAX_TERM_LENGTH) {
+          length++;
+          h1 = Math.imul(h1 ^ fold, 0x01000193);
+          h2 = Math.imul(h2 ^ fold, 0x5bd1e995);
+        }
+        i++;
+      } else if (fold === SKIP) {
+        i++;
+      } else if (fold === 0) {
+        break;
+      } else {
+        const units = fold === LONG ? LONG_FOLDS.get(code)! : foldPastTable(text.codePointAt(i)!);
+        if (units !== null && units.length === 0) break;
+        for (let k = 0; units !== null && k < units.length && length < MAX_TERM_LENGTH; k++) {
+          length++;
+          h1 = Math.imul(h1 ^ units[k]!, 0x01000193);
+          h2 = Math.imul(h2 ^ units[k]!, 0x5bd1e995);
+        }
+        i += width(text, i);
+      }
+      if (i >= n) break;
+      code = text.charCodeAt(i);
+      fold = code < TABLE_SIZE ? FOLD[code]! : PAST_TABLE;
+    }
+    hash1s[count] = h1;
+    hash2s[count] = finish2(h2, length);
+    starts[count] = start;
+    ends[count] = i;
+    count++;
+  }
+  tokens.count = count;
+}
+
+/** Marks a unit past the folding table. */
+const PAST_TABLE = -3;
+
+/** Whether the unusual character at i (a multi-letter fold or one past the table) is a letter or digit. */
+function startsWord(text: string, i: number, fold: number): boolean {
+  if (fold === LONG) return true;
+  const units = foldPastTable(text.codePointAt(i)!);
+  return units !== null && units.length > 0;
+}
+
+/** UTF-16 units of the character at i (2 for a surrogate pair). */
+function width(text: string, i: number): number {
+  return text.codePointAt(i)! > 0xffff ? 2 : 1;
+}
+
+/** The folded form of text[start, end) — one word as tokenize saw it. */
+export function foldedWord(text: string, start: number, end: number): string {
+  let out = '';
+  let length = 0;
+  for (let i = start; i < end && length < MAX_TERM_LENGTH; i++) {
+    const code = text.charCodeAt(i);
+    const fold = code < TABLE_SIZE ? FOLD[code]! : 0;
+    if (fold > 0) { out += String.fromCharCode(fold); length++; continue; }
+    let units: number[] | null = null;
+    if (fold === LONG) units = LONG_FOLDS.get(code)!;
+    else if (code >= TABLE_SIZE) {
+      const codePoint = text.codePointAt(i)!;
+      if (codePoint > 0xffff) i++;
+      units = foldPastTable(codePoint);
+    }
+    for (const unit of units ?? []) {
+      if (length >= MAX_TERM_LENGTH) break;
+      out += String.fromCharCode(unit);
+      length++;
+    }
+  }
+  return out;
+}
+
+/** The two hashes of an already folded word, equal to what tokenize computes for it. */
+export function termHashes(term: string): [number, number] {
+  let h1 = SEED_1;
+  let h2 = SEED_2;
+  const length = Math.min(term.length, MAX_TERM_LENGTH);
+  for (let i = 0; i < length; i++) {
+    const unit = term.charCodeAt(i);
+    h1 = Math.imul(h1 ^ unit, 0x01000193);
+    h2 = Math.imul(h2 ^ unit, 0x5bd1e995);
+  }
+  return [h1, finish2(h2, length)];
+}
+
+export interface Word { word: string; start: number; end: number }
+
+/** The folded words of a short text with where each sits in it (queries, snippets). */
+export function wordsOf(text: string): Word[] {
+  const tokens = new Tokens();
+  tokenize(text, tokens);
+  const out: Word[] = [];
+  for (let i = 0; i < tokens.count; i++) {
+    const start = tokens.start[i]!;
+    const end = tokens.end[i]!;
+    out.push({ word: foldedWord(text, start, end), start, end });
+  }
+  return out;
+}
+
+/** Folds a whole string the way words are folded ("Étude de cas" → "etude de cas"). */
+export function fold(text: string): string {
+  return wordsOf(text).map((w) => w.word).join(' ');
+}

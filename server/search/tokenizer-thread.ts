@@ -1,0 +1,23 @@
+// A tokenizer thread for the boot build: turns documents into packed terms numbered in its own dictionary,
+// and sends each new word's text once, so the main thread can map its numbers to the index's.
+import { parentPort } from 'node:worker_threads';
+import { TermDictionary } from './dictionary.ts';
+import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
+
+export interface TokenizeRequest { id: number; documents: { metadata: [number, string][]; text: string | null }[] }
+export interface TokenizeReply { id: number; newTerms: string[]; packed: Int32Array }
+
+const dictionary = new TermDictionary();
+const tokenizer = new DocumentTokenizer(dictionary);
+const out = new Int32Builder();
+let sent = 0;
+
+parentPort!.on('message', (request: TokenizeRequest) => {
+  for (const document of request.documents) tokenizer.tokenize(document.metadata, document.text, out);
+  const packed = out.take();
+  const newTerms = dictionary.text.slice(sent);
+  sent = dictionary.size;
+  const reply: TokenizeReply = { id: request.id, newTerms, packed };
+  parentPort!.postMessage(reply, [packed.buffer as ArrayBuffer]);
+});
+parentPort!.postMessage({ ready: true });

@@ -1,0 +1,258 @@
+// Search benchmark: 100,000 assets of 1,000–5,000 words in PostgreSQL, the index built through the real boot path,
+// then 500 fixed queries through the real search path and, in the same run, through PostgreSQL full-text search
+// (tsvector + GIN, ts_rank, LIMIT 20) on the same data. Prints build time, heap, p50/p95/p99 and the ratio.
+//
+//   npm run bench search                         (SEARCH_BENCH_ASSETS=10000 for a quick run)
+//
+// Uses a throwaway database on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
+// and drops it at the end (SEARCH_BENCH_KEEP=1 keeps it, to look into).
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import postgres from 'postgres';
+import type { CurrentUser } from '../../server/auth/roles.ts';
+import { openDatabase, type Database } from '../../server/db/client.ts';
+import { MemorySearchIndex } from '../../server/search/memory-index.ts';
+import { parseQuery } from '../../server/search/query-parser.ts';
+import { searchService, type SearchParams } from '../../server/search/service.ts';
+import { taxonomyService } from '../../server/taxonomy/service.ts';
+import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery } from './corpus/prose.ts';
+
+const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const ASSETS = Number(process.env.SEARCH_BENCH_ASSETS || 100_000);
+const QUERIES = 500;
+const DAY = 86_400_000;
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const log = (line: string) => console.log(line);
+
+/** One value for PostgreSQL's COPY text format. */
+function copyValue(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+const copyRow = (values: (string | number | boolean | null)[]) => `${values.map(copyValue).join('\t')}\n`;
+const textArray = (items: string[]) => `{${items.map((t) => `"${t.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+async function copy(sql: postgres.ReservedSql, statement: string, rows: () => Iterable<string>) {
+  const writable = await sql.unsafe(statement).writable();
+  // Rows in chunks: one stream write per row would cost more than the rows themselves.
+  async function* chunks() {
+    let chunk = '';
+    for (const row of rows()) {
+      chunk += row;
+      if (chunk.length > 1 << 20) { yield chunk; chunk = ''; }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(chunks()), writable);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)]!;
+function summary(latencies: number[]) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1)! };
+}
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+async function main() {
+  const started = performance.now();
+  const name = `ch_bench_search_${process.pid}`;
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
+  let database: Database | undefined;
+  let sql: postgres.Sql | undefined;
+  let stop: () => Promise<void> = async () => {};
+  try {
+    database = await openDatabase(url.toString(), dataDir);
+    sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+    log(`search benchmark: ${ASSETS.toLocaleString('en')} assets, ${QUERIES} queries, ${os.availableParallelism()} cores, Node ${process.version}`);
+
+    // --- Data: the real schema, filled through COPY ---
+    const taxonomy = taxonomyService(database.db);
+    await taxonomy.ensureDefaults();
+    for (const product of PRODUCTS) await taxonomy.addTerm('product', product);
+    const termIds = new Map((await sql<{ id: string; facet_key: string; slug: string }[]>`select id, facet_key, slug from terms`)
+      .map((t) => [`${t.facet_key}:${t.slug}`, t.id]));
+    const [owner] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('owner@bench', 'Owner', 'marketing', 'x') returning id`;
+    const [salesRow] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('sales@bench', 'Sales', 'sales', 'x') returning id`;
+    const sales: CurrentUser = { id: salesRow!.id, email: 'sales@bench', name: 'Sales', role: 'sales' };
+    const vocab = vocabulary();
+    const assetIds = Array.from({ length: ASSETS }, () => randomUUID());
+    const versionIds = Array.from({ length: ASSETS }, () => randomUUID());
+    const now = Date.now();
+    const load = performance.now();
+    const connection = await sql.reserve();
+    // Rows reference each other both ways (asset ↔ version); load with foreign-key triggers off, as pg_restore does.
+    await connection`set session_replication_role = replica`;
+    let textChars = 0;
+    await copy(connection, 'copy blobs (sha256, size) from stdin', function* () {
+      for (let i = 0; i < ASSETS; i++) yield copyRow([i.toString(16).padStart(64, '0'), 100_000 + i]);
+    });
+    await copy(connection, `copy assets (id, title, description, kind, status, owner_id, tags, expires_at, created_at, updated_at,
+      approved_at, approved_by, current_version_id, approved_version_id) from stdin`, function* () {
+      for (let i = 0; i < ASSETS; i++) {
+        const a = corpusAsset(vocab, i, { text: false });
+        // 92 % live; the rest drafts, archived or expired, which sales must never see.
+        const mix = i % 100;
+        const status = mix < 95 && mix >= 92 ? 'draft' : mix < 97 && mix >= 95 ? 'archived' : 'approved';
+        const approved = status !== 'draft';
+        const at = new Date(now - a.ageDays * DAY).toISOString();
+        const expires = mix >= 97 && mix < 99 ? new Date(now - DAY).toISOString() : null;
+        yield copyRow([assetIds[i]!, a.title, a.description, a.kind, status, owner!.id, textArray(a.tags), expires, at, at,
+          approved ? at : null, approved ? owner!.id : null, versionIds[i]!, approved ? versionIds[i]! : null]);
+      }
+    });
+    await copy(connection, 'copy asset_terms (asset_id, term_id) from stdin', function* () {
+      for (let i = 0; i < ASSETS; i++) {
+        const a = corpusAsset(vocab, i, { text: false });
+        const slugs = [...a.personas.map((s) => `persona:${s}`), ...a.stages.map((s) => `stage:${s}`), ...a.products.map((s) => `product:${s}`),
+          ...a.industries.map((s) => `industry:${s}`), `language:${a.language}`];
+        for (const slug of slugs) yield copyRow([assetIds[i]!, termIds.get(slug)!]);
+      }
+    });
+    let events = 0;
+    await copy(connection, 'copy usage_events (asset_id, version_id, user_id, kind, counted, at) from stdin', function* () {
+      for (let i = 0; i < ASSETS; i++) {
+        const a = corpusAsset(vocab, i, { text: false });
+        for (let u = 0; u < a.uses; u++) {
+          events++;
+          yield copyRow([assetIds[i]!, versionIds[i]!, sales.id, u % 3 ? 'view' : 'download', true, new Date(now - ((u * 7919) % 90) * DAY - u * 1000).toISOString()]);
+        }
+      }
+    });
+    await copy(connection, `copy asset_versions (id, asset_id, number, sha256, filename, mime_type, size, text, preview_status, uploaded_by)
+      from stdin`, function* () {
+      for (let i = 0; i < ASSETS; i++) {
+        const a = corpusAsset(vocab, i);
+        textChars += a.text.length;
+        yield copyRow([versionIds[i]!, assetIds[i]!, 1, i.toString(16).padStart(64, '0'), a.filename, 'application/pdf', 100_000 + i, a.text, 'ready', owner!.id]);
+      }
+    });
+    await connection`set session_replication_role = origin`;
+    connection.release();
+    await sql`analyze`;
+    log(`data: ${ASSETS.toLocaleString('en')} assets, ${mb(textChars)} of text (1,000–5,000 words each), ${events.toLocaleString('en')} usage events, loaded in ${seconds(performance.now() - load)}`);
+
+    // --- PostgreSQL full-text search on the same data ---
+    const ftsBuild = performance.now();
+    await sql`create table bench_fts (asset_id uuid primary key, tsv tsvector not null)`;
+    // Two connections, half the assets each: to_tsvector over 2 GB of text is the slow part.
+    await Promise.all([0, 1].map((half) => sql!`insert into bench_fts
+      select a.id, setweight(to_tsvector('simple', a.title), 'A')
+        || setweight(to_tsvector('simple', a.description || ' ' || array_to_string(a.tags, ' ') || ' ' || v.filename), 'B')
+        || to_tsvector('simple', coalesce(v.text, ''))
+      from assets a join asset_versions v on v.id = a.current_version_id
+      where abs(hashtext(a.id::text)) % 2 = ${half}`));
+    await sql.begin(async (tx) => {
+      await tx`set local maintenance_work_mem = '1GB'`;
+      await tx`create index bench_fts_gin on bench_fts using gin (tsv)`;
+    });
+    await sql`analyze bench_fts`;
+    log(`PostgreSQL tsvector + GIN built in ${seconds(performance.now() - ftsBuild)}`);
+
+    // --- Our index, built by the search service from the database, as at boot ---
+    const index = new MemorySearchIndex();
+    const search = searchService(database, taxonomy, { index });
+    stop = () => search.close();
+    gc();
+    const heapBefore = process.memoryUsage();
+    const buildStarted = performance.now();
+    await search.start();
+    const buildMs = performance.now() - buildStarted;
+    gc();
+    gc();
+    const heapAfter = process.memoryUsage();
+    const heldBytes = heapAfter.heapUsed + heapAfter.arrayBuffers;
+    log(`index: built from the database in ${seconds(buildMs)} (${index.size.toLocaleString('en')} assets, ${index.documents.toLocaleString('en')} documents, `
+      + `${index.terms.toLocaleString('en')} terms); heap used ${mb(heapAfter.heapUsed)} + array buffers ${mb(heapAfter.arrayBuffers)} = ${mb(heldBytes)} `
+      + `(index alone ${mb(heldBytes - heapBefore.heapUsed - heapBefore.arrayBuffers)}), RSS ${mb(heapAfter.rss)}`);
+
+    // --- Queries ---
+    const queries = benchQueries(vocab, QUERIES);
+    const paramsOf = (query: BenchQuery): SearchParams => ({ q: query.q, ...query.filters, limit: 20, offset: 0 });
+    const ftsQuery = async (query: BenchQuery) => {
+      const words = parseQuery(query.q).words;
+      const tsquery = words.map((w) => `${w.text}${w.prefix ? ':*' : ''}`).join(' & ');
+      const facets = Object.entries(query.filters).filter(([facet]) => facet !== 'kind');
+      const kinds = query.filters.kind;
+      return sql!`select f.asset_id, ts_rank(f.tsv, query) as rank
+        from bench_fts f join assets a on a.id = f.asset_id, to_tsquery('simple', ${tsquery}) query
+        where f.tsv @@ query and a.approved_version_id is not null and a.status <> 'archived' and (a.expires_at is null or a.expires_at > now())
+        ${kinds ? sql!`and a.kind = any(${kinds})` : sql!``}
+        ${facets.length ? sql!`and ${facets.map(([facet, slugs]) => sql!`exists (select 1 from asset_terms x join terms t on t.id = x.term_id
+            where x.asset_id = a.id and t.facet_key = ${facet} and t.slug = any(${slugs!}))`).reduce((a, b) => sql!`${a} and ${b}`)}` : sql!``}
+        order by rank desc limit 20`;
+    };
+    // Warm up the JIT and both caches of PostgreSQL with other queries, then measure cold: our caches are cleared
+    // before every query, so repeated queries in the set are not answered from a cache.
+    for (const query of benchQueries(vocab, 150, 99)) {
+      await search.search(sales, paramsOf(query));
+      await ftsQuery(query);
+    }
+    const ours: number[] = [];
+    const oursIndexOnly: number[] = [];
+    const byType = new Map<string, number[]>();
+    let totalHits = 0;
+    for (const query of queries) {
+      index.clearCaches();
+      const t0 = performance.now();
+      const result = await search.search(sales, paramsOf(query));
+      const elapsed = performance.now() - t0;
+      ours.push(elapsed);
+      totalHits += result.total;
+      byType.set(query.type, [...(byType.get(query.type) ?? []), elapsed]);
+      index.clearCaches();
+      const t1 = performance.now();
+      index.query({ query: parseQuery(query.q), audience: 'sales', filters: query.filters, limit: 20, offset: 0, now: Date.now() });
+      oursIndexOnly.push(performance.now() - t1);
+    }
+    const fts: number[] = [];
+    let ftsHits = 0;
+    for (const query of queries) {
+      const t0 = performance.now();
+      ftsHits += (await ftsQuery(query)).length;
+      fts.push(performance.now() - t0);
+    }
+
+    const a = summary(ours);
+    const i = summary(oursIndexOnly);
+    const p = summary(fts);
+    log('');
+    log('                                   p50        p95        p99        max');
+    const row = (label: string, s: ReturnType<typeof summary>) => log(`${label.padEnd(30)} ${ms(s.p50).padStart(10)} ${ms(s.p95).padStart(10)} ${ms(s.p99).padStart(10)} ${ms(s.max).padStart(10)}`);
+    row('ours, GET /api/search path', a);
+    row('ours, index query only', i);
+    row('PostgreSQL FTS (ts_rank, 20)', p);
+    log('');
+    log(`ratio ours/PostgreSQL at p95: ${(a.p95 / p.p95).toFixed(3)} (target ≤ 0.2); at p50: ${(a.p50 / p.p50).toFixed(3)}`);
+    log(`ours by query type, p95: ${[...byType].map(([type, list]) => `${type} ${ms(summary(list).p95)} (${list.length})`).join(', ')}`);
+    log(`average matches per query: ours ${(totalHits / QUERIES).toFixed(0)} (all, with typos and completions), PostgreSQL ${(ftsHits / QUERIES).toFixed(1)} (first 20)`);
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+    log(`targets: p95 ≤ 10 ms ${verdict(a.p95 <= 10)}; ≤ ⅕ PostgreSQL ${verdict(a.p95 <= p.p95 / 5)}; build ≤ 30 s ${verdict(buildMs <= 30_000)}; `
+      + `heap ≤ 1.5 GB ${verdict(heldBytes <= 1.5 * 1024 ** 3)}`);
+    log(`benchmark took ${seconds(performance.now() - started)}`);
+  } finally {
+    await stop();
+    await sql?.end({ timeout: 5 });
+    await database?.close();
+    if (process.env.SEARCH_BENCH_KEEP) log(`kept the data in ${url.toString()} (drop it when done)`);
+    else await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
