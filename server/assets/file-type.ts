@@ -73,7 +73,8 @@ export async function classifyFile(filePath: string, size: number, fileName: str
       const swap = (meta.orientation ?? 1) >= 5;
       result.width = swap ? meta.height : meta.width;
       result.height = swap ? meta.width : meta.height;
-    } catch {
+    } catch (error) {
+      if (/pixel limit/i.test(String(error))) throw new Unreadable('the image has too many pixels to process safely (over 268 megapixels)', 'TOO_MANY_PIXELS');
       throw new Unreadable('the image is damaged or truncated and cannot be read', 'CORRUPT_FILE');
     }
   }

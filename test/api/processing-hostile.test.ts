@@ -63,6 +63,7 @@ describe('hostile images', () => {
     // Past sharp's own ceiling (268 MP) the upload check already refuses it, and nothing is stored.
     const giant = await upload(t, marketing, {}, { name: 'flood.png', content: pixelFloodPng(50_000, 50_000) });
     expect(giant.statusCode).toBe(422);
+    expect(giant.json().code).toBe('TOO_MANY_PIXELS');
 
     const id = await uploaded('flood.png', pixelFloodPng(15_000, 15_000));
     const before = process.memoryUsage().rss;
