@@ -6,6 +6,7 @@ import {
   type SearchIndex, type SearchOutcome, type SearchRequest,
 } from './index.ts';
 import { PostingStore } from './postings.ts';
+import { MAX_QUERY_WORDS } from './query-parser.ts';
 import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
 import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, textImpact, usageBoost } from './ranking.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
@@ -76,6 +77,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private codeSlot: number[] = [];
   private codeValue: string[] = [];
   private codesOfSlot: number[][] = [...SEARCH_FACETS, 'tag'].map(() => []);
+  /** Per facet value (tags excepted): the documents carrying it, 32 to a word. */
+  private codeBits: Uint32Array[] = [];
+  private bitWords = 0;
+  private visibility: Partial<Record<'sales' | 'staff', { generation: number; until: number; bits: Uint32Array }>> = {};
+  private tagBitsCache = new Map<number, { generation: number; bits: Uint32Array }>();
 
   private textWords = 0;
   private textDocs = 0;
@@ -89,6 +95,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private best = new Float32Array(0);
   private termScore = new Float32Array(0);
   private matchedWords = new Uint16Array(0);
+  private typoWords = new Uint16Array(0);
   private metadataHit = new Uint8Array(0);
   private allTouched = new Int32Array(0);
   private wordTouched = new Int32Array(0);
@@ -98,7 +105,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   private generation = 0;
   private results = new Map<string, CachedOutcome>();
-  private expiryCheck = { generation: -1, next: 0 };
 
   get size(): number {
     return this.docsOf.size;
@@ -236,7 +242,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   typoNeighbours(word: string, distance: number): [number, number][] {
     const found = new Map<number, number>();
     for (const [term, edits] of this.expandable.fuzzyGet(word, distance).values()) found.set(term, edits);
-    // Two letters swapped ("secruity") is one typo as people make them; Levenshtein counts two.
+    if ([...found.values()].some((edits) => edits > 0)) return [...found];
+    // Two letters swapped ("secruity") is one typo as people make them; Levenshtein counts two. Tried only when
+    // plain edits found nothing: it costs a lookup per letter.
     for (let i = 0; i + 1 < word.length; i++) {
       if (word[i] === word[i + 1]) continue;
       const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
@@ -367,6 +375,12 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.facetCodeCount[doc] = Math.min(255, facetCount);
     this.allCodeCount[doc] = Math.min(255, values.length);
     for (const [slot, value] of values.slice(0, 255)) this.codePool[this.codePoolEnd++] = this.code(slot, value);
+    this.setCodeBits(doc);
+  }
+
+  private setCodeBits(doc: number) {
+    const start = this.codeStart[doc]!;
+    for (let c = start; c < start + this.facetCodeCount[doc]!; c++) this.codeBits[this.codePool[c]!]![doc >>> 5]! |= 1 << (doc & 31);
   }
 
   private code(slot: number, value: string): number {
@@ -376,6 +390,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       code = this.codeValue.length;
       this.codeOf.set(key, code);
       this.codeSlot.push(slot);
+      if (slot !== TAG_SLOT) this.codeBits[code] = new Uint32Array(this.bitWords);
       this.codeValue.push(value);
       this.codesOfSlot[slot]!.push(code);
     }
@@ -407,10 +422,18 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.best = new Float32Array(size);
     this.termScore = new Float32Array(size);
     this.matchedWords = new Uint16Array(size);
+    this.typoWords = new Uint16Array(size);
     this.metadataHit = new Uint8Array(size);
     this.allTouched = new Int32Array(size);
     this.wordTouched = new Int32Array(size);
     this.termTouched = new Int32Array(size);
+    this.bitWords = Math.ceil(size / 32);
+    this.codeBits = this.codeBits.map((bits) => {
+      if (!bits) return bits;
+      const grown = new Uint32Array(this.bitWords);
+      grown.set(bits.subarray(0, Math.min(bits.length, this.bitWords)));
+      return grown;
+    });
   }
 
   /** Drops tombstones: renumbers live documents and rewrites the posting lists without the dead ones. */
@@ -448,132 +471,194 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     for (const [assetId, numbers] of this.docsOf) this.docsOf.set(assetId, numbers.map((n) => renumber[n]!));
     this.docs = live;
     this.dead = 0;
+    for (const bits of this.codeBits) bits?.fill(0);
+    for (let doc = 0; doc < live; doc++) this.setCodeBits(doc);
     this.changed();
   }
 
   // --- Querying ---
 
+  /** When the first sales-visible asset expires, after `now` (cached results are valid until then). */
   private nextExpiry(now: number): number {
-    const check = this.expiryCheck;
-    if (check.generation !== this.generation || now >= check.next) {
-      let next = Infinity;
-      for (let doc = 0; doc < this.docs; doc++) {
-        const at = this.expires[doc]!;
-        if (at > now && at < next && this.flags[doc]) next = at;
+    return this.visibleTo('sales', now).until;
+  }
+
+  /**
+   * Documents the audience may see now, as a bitset: live, meant for this audience and, for sales, not expired.
+   * Kept until the index changes or the next expiry passes, so expiry needs no write and no timer.
+   */
+  private visibleTo(audience: 'sales' | 'staff', now: number): { bits: Uint32Array; until: number } {
+    const cached = this.visibility[audience];
+    if (cached && cached.generation === this.generation && now < cached.until) return cached;
+    const need = ALIVE | (audience === 'sales' ? FOR_SALES : FOR_STAFF);
+    const bits = new Uint32Array(this.bitWords);
+    let until = Infinity;
+    for (let doc = 0; doc < this.docs; doc++) {
+      if ((this.flags[doc]! & need) !== need) continue;
+      const expires = this.expires[doc]!;
+      if (audience === 'sales' && expires !== 0) {
+        if (expires <= now) continue;
+        if (expires < until) until = expires;
       }
-      check.generation = this.generation;
-      check.next = next;
+      bits[doc >>> 5]! |= 1 << (doc & 31);
     }
-    return check.next;
+    const entry = { generation: this.generation, until, bits };
+    this.visibility[audience] = entry;
+    return entry;
   }
 
   private search(request: SearchRequest): SearchOutcome {
     const plan = planQuery(request.query.words, this);
     const need = ALIVE | (request.audience === 'sales' ? FOR_SALES : FOR_STAFF);
     const documents = Math.max(1, this.documents);
-    let touchedCount = 0;
-    const score = this.score;
-    const matched = this.matchedWords;
+    let touched = 0;
+    let strongBits = 0;
     // Strong words first: they decide which documents match. Weak ones (in most documents) only add score.
     const ordered = [...plan.entries()].sort(([, a], [, b]) => Number(a.weak) - Number(b.weak));
-    let strongBits = 0;
     for (const [position, word] of ordered) {
       if (word.expansions.length === 0) continue;
-      const bit = 1 << position;
-      if (!word.weak) strongBits |= bit;
-      const wordTouched = this.scoreWord(word, need, documents);
-      const best = this.best;
-      const list = this.wordTouched;
-      for (let i = 0; i < wordTouched; i++) {
-        const doc = list[i]!;
-        if (matched[doc] === 0) this.allTouched[touchedCount++] = doc;
-        matched[doc] |= bit;
-        score[doc] += best[doc]!;
-        best[doc] = 0;
-      }
+      if (!word.weak) strongBits |= 1 << position;
+      touched = this.scoreWord(word, 1 << position, need, documents, touched);
     }
-    return this.collect(request, touchedCount, strongBits, plan);
+    return this.collect(request, touched, strongBits, plan);
   }
 
-  /** Scores one query word over every document it occurs in; returns how many (listed in wordTouched). */
-  private scoreWord(word: PlannedWord, need: number, documents: number): number {
-    const best = this.best;
-    const termScore = this.termScore;
+  /**
+   * Adds one query word's score to the documents it occurs in, counting each document once, by its best form
+   * (as typed, completed or corrected). Returns how many documents are now in allTouched.
+   */
+  private scoreWord(word: PlannedWord, bit: number, need: number, documents: number, touchedCount: number): number {
     const flags = this.flags;
     const matched = this.matchedWords;
+    const score = this.score;
+    const best = this.best;
+    const termScore = this.termScore;
     const metadataHit = this.metadataHit;
+    const allTouched = this.allTouched;
     const wordTouched = this.wordTouched;
-    const termTouched = this.termTouched;
+    const metadataDocs = this.termTouched;
+    const typos = this.typoWords;
     const onlyMatched = word.weak;
+    // One form: straight into the score. Several: the best per document first, then into the score.
+    const single = word.expansions.length === 1;
+    let touched = touchedCount;
     let wordCount = 0;
-    for (const { term, weight } of word.expansions) {
-      let termCount = 0;
-      const capacity = this.postings(term);
+    for (const { term, weight, typo } of word.expansions) {
+      const capacity = Math.max(this.metadata.count(term), this.text.count(term));
       if (capacity > this.postingDocs.length) {
         this.postingDocs = new Int32Array(capacity * 2);
         this.postingPayloads = new Uint8Array(capacity * 2);
       }
       const docs = this.postingDocs;
       const payloads = this.postingPayloads;
-      for (const store of [this.metadata, this.text]) {
-        const isMetadata = store === this.metadata;
-        const n = store.read(term, docs, payloads);
-        if (n === 0) continue;
-        const scale = weight * idf(n, documents);
-        const weights = isMetadata ? METADATA_WEIGHT : TEXT_WEIGHT;
-        for (let i = 0; i < n; i++) {
+      // Metadata first (short lists), parked in termScore until the text list adds its part.
+      // One idf per word, from the documents holding it anywhere: a word rare in texts but common in titles is common.
+      const termIdf = idf(this.frequency(term), documents);
+      const inMetadata = this.metadata.read(term, docs, payloads);
+      let metadataCount = 0;
+      if (inMetadata > 0) {
+        const scale = weight * termIdf;
+        for (let i = 0; i < inMetadata; i++) {
           const doc = docs[i]!;
-          if ((flags[doc]! & need) !== need) continue;
-          if (onlyMatched && matched[doc] === 0) continue;
-          if (termScore[doc] === 0) termTouched[termCount++] = doc;
-          termScore[doc] += scale * weights[payloads[i]!]!;
-          if (isMetadata) metadataHit[doc] = 1;
+          if ((flags[doc]! & need) !== need || (onlyMatched && matched[doc] === 0)) continue;
+          termScore[doc] = scale * METADATA_WEIGHT[payloads[i]!]!;
+          metadataHit[doc] = 1;
+          metadataDocs[metadataCount++] = doc;
         }
       }
-      // A word counts once per document: by its best-scoring form (as typed, completed or corrected).
-      for (let i = 0; i < termCount; i++) {
-        const doc = termTouched[i]!;
+      const inText = this.text.read(term, docs, payloads);
+      const scale = weight * termIdf;
+      // Each document's score for this form: its text part plus any parked metadata part (then marked -1,
+      // so the metadata-only pass after skips it). Simple counted loops, one per case: this is the hot path.
+      if (single) {
+        for (let i = 0; i < inText; i++) {
+          const doc = docs[i]!;
+          if ((flags[doc]! & need) !== need || (onlyMatched && matched[doc] === 0)) continue;
+          const parked = termScore[doc]!;
+          if (parked !== 0) termScore[doc] = -1;
+          if (matched[doc] === 0) allTouched[touched++] = doc;
+          matched[doc]! |= bit;
+          if (typo) typos[doc]! |= bit;
+          score[doc]! += scale * TEXT_WEIGHT[payloads[i]!]! + parked;
+        }
+      } else {
+        for (let i = 0; i < inText; i++) {
+          const doc = docs[i]!;
+          if ((flags[doc]! & need) !== need || (onlyMatched && matched[doc] === 0)) continue;
+          const parked = termScore[doc]!;
+          if (parked !== 0) termScore[doc] = -1;
+          const value = scale * TEXT_WEIGHT[payloads[i]!]! + parked;
+          const previous = best[doc]!;
+          if (previous === 0) {
+            wordTouched[wordCount++] = doc;
+            best[doc] = value;
+            if (typo) typos[doc]! |= bit;
+          } else if (value > previous && !typo) best[doc] = value;
+        }
+      }
+      for (let m = 0; m < metadataCount; m++) {
+        const doc = metadataDocs[m]!;
         const value = termScore[doc]!;
         termScore[doc] = 0;
-        if (best[doc] === 0) wordTouched[wordCount++] = doc;
-        if (value > best[doc]!) best[doc] = value;
+        if (value < 0) continue;
+        if (single) {
+          if (matched[doc] === 0) allTouched[touched++] = doc;
+          matched[doc]! |= bit;
+          if (typo) typos[doc]! |= bit;
+          score[doc]! += value;
+        } else {
+          const previous = best[doc]!;
+          if (previous === 0) {
+            wordTouched[wordCount++] = doc;
+            best[doc] = value;
+            if (typo) typos[doc]! |= bit;
+          } else if (value > previous && !typo) best[doc] = value;
+        }
       }
     }
-    return wordCount;
+    for (let i = 0; i < wordCount; i++) {
+      const doc = wordTouched[i]!;
+      if (matched[doc] === 0) allTouched[touched++] = doc;
+      matched[doc]! |= bit;
+      score[doc]! += best[doc]!;
+      best[doc] = 0;
+    }
+    return touched;
   }
 
   /** Applies visibility, expiry and filters to the matched documents; counts facets; keeps the best page. */
   private collect(request: SearchRequest, touchedCount: number, strongBits: number, plan: PlannedWord[]): SearchOutcome {
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
-    const counts = new Int32Array(this.codeValue.length);
-    const sales = request.audience === 'sales';
-    const now = request.now;
+    const pass = filter.pass;
+    const touched = this.allTouched;
+    const matchedWords = this.matchedWords;
+    const typoWords = this.typoWords;
+    const score = this.score;
+    const boost = this.boost;
+    const matched = new Uint32Array(this.bitWords);
     let total = 0;
     for (let i = 0; i < touchedCount; i++) {
-      const doc = this.allTouched[i]!;
-      if (sales && this.expires[doc]! !== 0 && this.expires[doc]! <= now) continue;
-      if (this.countAndFilter(doc, filter, counts)) {
-        total++;
-        const tier = popcount(this.matchedWords[doc]! & strongBits);
-        page.offer(tier * TIER + Math.min(this.score[doc]! * this.boost[doc]!, TIER - 1), doc);
-      }
+      const doc = touched[i]!;
+      const bit = 1 << (doc & 31);
+      matched[doc >>> 5]! |= bit;
+      if ((pass[doc >>> 5]! & bit) === 0) continue;
+      total++;
+      // More of the words first; among those, fewer found only through a typo.
+      const tier = popcount(matchedWords[doc]! & strongBits) * (MAX_QUERY_WORDS + 1) + MAX_QUERY_WORDS - popcount(typoWords[doc]! & strongBits);
+      page.offer(tier * TIER + Math.min(score[doc]! * boost[doc]!, TIER - 1), doc);
     }
-    const hits = page.sorted().slice(request.offset).map(([key, doc]): SearchHit => ({
-      assetId: this.assetOf[doc]!,
-      versionId: this.versionOf[doc]!,
-      score: Math.round((key % TIER) * 1000) / 1000,
-      matchedIn: this.metadataHit[doc] ? 'metadata' : 'text',
-      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
-    }));
+    const counts = this.facetCounts(filter, matched, touchedCount < this.bitWords * 2 ? touched.subarray(0, touchedCount) : null);
+    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text'));
     for (let i = 0; i < touchedCount; i++) {
-      const doc = this.allTouched[i]!;
-      this.score[doc] = 0;
-      this.matchedWords[doc] = 0;
+      const doc = touched[i]!;
+      score[doc] = 0;
+      matchedWords[doc] = 0;
+      typoWords[doc] = 0;
       this.metadataHit[doc] = 0;
     }
     return {
-      total, hits, facets: this.facetCounts(counts, filter),
+      total, hits, facets: counts,
       matched: plan.map((word) => ({ word: word.text, terms: word.expansions.map((e) => this.dictionary.text[e.term]!) })),
     };
   }
@@ -581,77 +666,114 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private browseAll(request: SearchRequest): SearchOutcome {
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
-    const counts = new Int32Array(this.codeValue.length);
-    const need = ALIVE | (request.audience === 'sales' ? FOR_SALES : FOR_STAFF);
-    const sales = request.audience === 'sales';
-    const now = request.now;
     let total = 0;
-    for (let doc = 0; doc < this.docs; doc++) {
-      if ((this.flags[doc]! & need) !== need) continue;
-      if (sales && this.expires[doc]! !== 0 && this.expires[doc]! <= now) continue;
-      if (this.countAndFilter(doc, filter, counts)) {
+    const pass = filter.pass;
+    for (let w = 0; w < pass.length; w++) {
+      for (let bits = pass[w]!; bits !== 0; bits &= bits - 1) {
+        const doc = (w << 5) + (31 - Math.clz32(bits & -bits));
         total++;
         page.offer(this.browse[doc]!, doc);
       }
     }
-    const hits = page.sorted().slice(request.offset).map(([key, doc]): SearchHit => ({
-      assetId: this.assetOf[doc]!, versionId: this.versionOf[doc]!, score: Math.round(key * 1000) / 1000, matchedIn: null,
-      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
-    }));
-    return { total, hits, facets: this.facetCounts(counts, filter), matched: [] };
+    const counts = this.facetCounts(filter, null, null);
+    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key, null));
+    return { total, hits, facets: counts, matched: [] };
   }
 
+  private hit(doc: number, score: number, matchedIn: SearchHit['matchedIn']): SearchHit {
+    return {
+      assetId: this.assetOf[doc]!,
+      versionId: this.versionOf[doc]!,
+      score: Math.round(score * 1000) / 1000,
+      matchedIn,
+      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
+    };
+  }
+
+  /**
+   * The request's filters as bitsets: `pass` holds the visible documents passing all of them; for a filtered
+   * facet, `except[slot]` the visible documents passing all the others (its values are counted against that).
+   */
   private compileFilters(request: SearchRequest): CompiledFilter {
-    let active = 0;
-    const accepted = new Uint8Array(this.codeValue.length);
+    const visible = this.visibleTo(request.audience, request.now).bits;
+    const masks: (Uint32Array | undefined)[] = [];
     const selected: Set<string>[] = [...SEARCH_FACETS, 'tag'].map(() => new Set());
     for (const [facet, values] of Object.entries(request.filters)) {
       if (!values?.length) continue;
       const slot = SLOT_OF[facet]!;
-      active |= 1 << slot;
+      const mask = new Uint32Array(this.bitWords);
       for (const value of values) {
         selected[slot]!.add(value);
         const code = this.codeOf.get(`${slot}:${value}`);
-        if (code !== undefined) accepted[code] = 1;
+        if (code === undefined) continue;
+        const bits = slot === TAG_SLOT ? this.tagBits(code) : this.codeBits[code]!;
+        for (let w = 0; w < mask.length; w++) mask[w]! |= bits[w]!;
+      }
+      masks[slot] = mask;
+    }
+    const active = masks.flatMap((mask, slot) => (mask ? [slot] : []));
+    const allBut = (skip: number) => {
+      const out = visible.slice(0, this.bitWords);
+      for (const slot of active) {
+        if (slot === skip) continue;
+        const mask = masks[slot]!;
+        for (let w = 0; w < out.length; w++) out[w]! &= mask[w]!;
+      }
+      return out;
+    };
+    const except: (Uint32Array | undefined)[] = [];
+    for (const slot of active) if (slot !== TAG_SLOT) except[slot] = allBut(slot);
+    return { pass: allBut(-1), except, selected };
+  }
+
+  /** Documents carrying a tag, worked out when a search filters on it (tags are too many to keep bitsets for). */
+  private tagBits(code: number): Uint32Array {
+    const cached = this.tagBitsCache.get(code);
+    if (cached && cached.generation === this.generation) return cached.bits;
+    const bits = new Uint32Array(this.bitWords);
+    for (let doc = 0; doc < this.docs; doc++) {
+      const start = this.codeStart[doc]!;
+      for (let c = start + this.facetCodeCount[doc]!; c < start + this.allCodeCount[doc]!; c++) {
+        if (this.codePool[c] === code) bits[doc >>> 5]! |= 1 << (doc & 31);
       }
     }
-    return { active, accepted, selected, tags: (active & (1 << TAG_SLOT)) !== 0 };
+    if (this.tagBitsCache.size > 100) this.tagBitsCache.clear();
+    this.tagBitsCache.set(code, { generation: this.generation, bits });
+    return bits;
   }
 
   /**
-   * Whether the document passes every filter; counts its facet values where the count is due. A facet's counts
-   * ignore that facet's own selection (how many more you would get by also ticking this value), so a document
-   * failing exactly one filter still counts under that one facet.
+   * Facet value counts over the matched documents (`matched` null: all), each facet against the documents passing
+   * the other facets' filters. A few matches are counted one by one; many, a bitset word (32 documents) at a time.
    */
-  private countAndFilter(doc: number, filter: CompiledFilter, counts: Int32Array): boolean {
-    const start = this.codeStart[doc]!;
-    const facetEnd = start + this.facetCodeCount[doc]!;
-    const pool = this.codePool;
-    if (filter.active === 0) {
-      for (let c = start; c < facetEnd; c++) counts[pool[c]!]!++;
-      return true;
-    }
-    const end = filter.tags ? start + this.allCodeCount[doc]! : facetEnd;
-    let satisfied = 0;
-    for (let c = start; c < end; c++) {
-      const code = pool[c]!;
-      if (filter.accepted[code]) satisfied |= 1 << this.codeSlot[code]!;
-    }
-    const failing = filter.active & ~satisfied;
-    if (failing === 0) {
-      for (let c = start; c < facetEnd; c++) counts[pool[c]!]!++;
-      return true;
-    }
-    if ((failing & (failing - 1)) === 0) {
-      for (let c = start; c < facetEnd; c++) {
-        const code = pool[c]!;
-        if ((1 << this.codeSlot[code]!) === failing) counts[code]!++;
+  private facetCounts(filter: CompiledFilter, matched: Uint32Array | null, few: Int32Array | null): Record<SearchFacet, FacetCount[]> {
+    const counts = new Int32Array(this.codeValue.length);
+    if (few) {
+      for (let i = 0; i < few.length; i++) {
+        const doc = few[i]!;
+        const word = doc >>> 5;
+        const bit = 1 << (doc & 31);
+        const passes = (filter.pass[word]! & bit) !== 0;
+        const start = this.codeStart[doc]!;
+        const end = start + this.facetCodeCount[doc]!;
+        for (let c = start; c < end; c++) {
+          const code = this.codePool[c]!;
+          const except = filter.except[this.codeSlot[code]!];
+          if (except ? (except[word]! & bit) !== 0 : passes) counts[code]!++;
+        }
       }
+    } else {
+      SEARCH_FACETS.forEach((_, slot) => {
+        const base = filter.except[slot] ?? filter.pass;
+        for (const code of this.codesOfSlot[slot]!) {
+          const bits = this.codeBits[code]!;
+          let n = 0;
+          if (matched) for (let w = 0; w < base.length; w++) n += popcount(base[w]! & matched[w]! & bits[w]!);
+          else for (let w = 0; w < base.length; w++) n += popcount(base[w]! & bits[w]!);
+          counts[code] = n;
+        }
+      });
     }
-    return false;
-  }
-
-  private facetCounts(counts: Int32Array, filter: CompiledFilter): Record<SearchFacet, FacetCount[]> {
     const out = {} as Record<SearchFacet, FacetCount[]>;
     SEARCH_FACETS.forEach((facet, slot) => {
       const values: FacetCount[] = [];
@@ -664,7 +786,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       }
       // A selected value no document has (yet) still shows, with 0, so the UI can untick it.
       for (const value of filter.selected[slot]!) if (!listed.has(value)) values.push({ value, count: 0 });
-      values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+      values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
       out[facet] = values;
     });
     return out;
@@ -672,12 +794,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 }
 
 interface CompiledFilter {
-  /** Bit per filter slot that has a selection. */
-  active: number;
-  /** By facet code: selected? */
-  accepted: Uint8Array;
+  /** Visible documents passing every filter. */
+  pass: Uint32Array;
+  /** Per filtered facet: visible documents passing every other filter. */
+  except: (Uint32Array | undefined)[];
   selected: Set<string>[];
-  tags: boolean;
 }
 
 /**
@@ -703,9 +824,9 @@ function metadataOf(asset: IndexedAsset, version: IndexedVersion): [number, stri
 }
 
 function popcount(bits: number): number {
-  let n = 0;
-  for (let b = bits; b; b &= b - 1) n++;
-  return n;
+  let x = bits - ((bits >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
 function cacheKey(request: SearchRequest): string {

@@ -11,6 +11,8 @@ const PAGE_MASK = PAGE_SIZE - 1;
 const FIRST_BLOCK = 8;
 const LAST_LEVEL = 12; // 8 << 12 = 32 KB
 const POINTER = 4;
+/** Bytes of the longest varint written (gaps below 2^28 documents). */
+const MAX_VARINT = 5;
 
 // Per-term state, interleaved: where the next byte goes, where the current block's data ends, the last
 // document, the number of postings.
@@ -31,7 +33,11 @@ export class PostingStore {
   private terms = 0;
 
   /** payloadRange: how many distinct payload values a posting carries (a power of two, at most 128). */
-  constructor(readonly payloadRange: number) {}
+  private readonly payloadShift: number;
+
+  constructor(readonly payloadRange: number) {
+    this.payloadShift = Math.log2(payloadRange) | 0;
+  }
 
   /** Postings of the term, dead documents included. */
   count(term: number): number {
@@ -101,7 +107,7 @@ export class PostingStore {
       end = state[base + BLOCK_END]! >>> 0;
       gap = doc - state[base + LAST_DOC]!;
     }
-    if (!(gap > 0 && payload >= 0 && payload < this.payloadRange)) {
+    if (!(gap > 0 && payload >= 0 && payload < this.payloadRange && gap * this.payloadRange < 2 ** (7 * MAX_VARINT))) {
       throw new Error(`posting (term ${term}, document ${doc}, payload ${payload}) is out of order or out of range`);
     }
     // Gaps fit 24 bits until 16 million documents; integer arithmetic below that, exact doubles above.
@@ -131,32 +137,42 @@ export class PostingStore {
 
   /**
    * Decodes a term's postings into docs/payloads (sized ≥ count(term)); returns how many.
-   * The hot loop of every query: plain byte reads, no allocation.
+   * The hot loop of every query: a posting with room for a full varint before the block's end decodes
+   * without boundary checks; only the few near a block's end take the careful path.
    */
   read(term: number, docs: Int32Array, payloads: Uint8Array): number {
     const total = this.count(term);
     if (total === 0) return 0;
-    const shift = Math.log2(this.payloadRange);
+    const shift = this.payloadShift;
     const payloadMask = this.payloadRange - 1;
     const pages = this.pages;
-    const at = this.heads[term]!;
+    const head = this.heads[term]!;
     let level = 0;
-    let page = pages[at >>> PAGE_BITS]!;
-    let offset = at & PAGE_MASK;
+    let page = pages[head >>> PAGE_BITS]!;
+    let offset = head & PAGE_MASK;
     let stop = offset + FIRST_BLOCK - POINTER;
     let doc = -1;
     for (let i = 0; i < total; i++) {
-      if (offset === stop) {
-        const next = (page[offset]! | (page[offset + 1]! << 8) | (page[offset + 2]! << 16) | (page[offset + 3]! << 24)) >>> 0;
-        level = level < LAST_LEVEL ? level + 1 : LAST_LEVEL;
-        page = pages[next >>> PAGE_BITS]!;
-        offset = next & PAGE_MASK;
-        stop = offset + (FIRST_BLOCK << level) - POINTER;
-      }
-      let byte = page[offset++]!;
-      let value = byte & 127;
-      if (byte >= 128) {
-        let scale = 128;
+      let value: number;
+      if (stop - offset >= MAX_VARINT) {
+        let byte = page[offset++]!;
+        value = byte & 127;
+        if (byte >= 128) {
+          byte = page[offset++]!;
+          value |= (byte & 127) << 7;
+          if (byte >= 128) {
+            byte = page[offset++]!;
+            value |= (byte & 127) << 14;
+            if (byte >= 128) {
+              byte = page[offset++]!;
+              value |= (byte & 127) << 21;
+              if (byte >= 128) value += (page[offset++]! & 127) * 268_435_456;
+            }
+          }
+        }
+      } else {
+        value = 0;
+        let scale = 1;
         for (;;) {
           if (offset === stop) {
             const next = (page[offset]! | (page[offset + 1]! << 8) | (page[offset + 2]! << 16) | (page[offset + 3]! << 24)) >>> 0;
@@ -165,7 +181,7 @@ export class PostingStore {
             offset = next & PAGE_MASK;
             stop = offset + (FIRST_BLOCK << level) - POINTER;
           }
-          byte = page[offset++]!;
+          const byte = page[offset++]!;
           value += (byte & 127) * scale;
           if (byte < 128) break;
           scale *= 128;

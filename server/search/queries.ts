@@ -1,5 +1,6 @@
 // SQL for search: what the index is built from, the usage figures that rank, and the search log.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { AssetRow } from '../assets/queries.ts';
 import type { Db } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
@@ -12,17 +13,15 @@ export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'pr
 /** Text beyond this is not read for a snippet (a snippet comes from the first matches anyway). */
 const SNIPPET_TEXT_CHARS = 1_000_000;
 
-/** Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets); `rows` and `lastId` page on. */
-export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; limit: number }): Promise<{ assets: IndexedAsset[]; rows: number; lastId: string | null }> {
-  const base = db.select({
-    id: assets.id, title: assets.title, description: assets.description, tags: assets.tags, kind: assets.kind, status: assets.status,
-    expiresAt: assets.expiresAt, approvedAt: assets.approvedAt, updatedAt: assets.updatedAt,
-    currentVersionId: assets.currentVersionId, approvedVersionId: assets.approvedVersionId,
-  }).from(assets);
+/** Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets), their rows, and where to page on. */
+export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; before?: string; limit: number }):
+  Promise<{ assets: IndexedAsset[]; rows: AssetRow[]; lastId: string | null }> {
+  const base = db.select().from(assets);
   const rows = 'ids' in selection
     ? (selection.ids.length ? await base.where(inArray(assets.id, selection.ids)) : [])
-    : await base.where(selection.after ? gt(assets.id, selection.after) : undefined).orderBy(asc(assets.id)).limit(selection.limit);
-  if (rows.length === 0) return { assets: [], rows: 0, lastId: null };
+    : await base.where(and(selection.after ? gt(assets.id, selection.after) : undefined, selection.before ? lt(assets.id, selection.before) : undefined))
+      .orderBy(asc(assets.id)).limit(selection.limit);
+  if (rows.length === 0) return { assets: [], rows: [], lastId: null };
   const ids = rows.map((r) => r.id);
   const versionIds = [...new Set(rows.flatMap((r) => [r.currentVersionId, r.approvedVersionId]).filter((v): v is string => !!v))];
   const [termRows, versionRows] = await Promise.all([
@@ -55,7 +54,7 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
       salesVersion: approved && row.status !== 'archived' ? approved : null,
     });
   }
-  return { assets: out, rows: rows.length, lastId: rows.at(-1)!.id };
+  return { assets: out, rows, lastId: rows.at(-1)!.id };
 }
 
 /** Extracted text of versions, for snippets of hits that matched inside the document. */

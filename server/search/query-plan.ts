@@ -21,7 +21,12 @@ export interface TermSource {
   readonly documentCount: number;
 }
 
-export interface Expansion { term: number; weight: number }
+export interface Expansion {
+  term: number;
+  weight: number;
+  /** A typo correction: ranks below exact words and completions. */
+  typo: boolean;
+}
 
 export interface PlannedWord {
   text: string;
@@ -34,7 +39,7 @@ export interface PlannedWord {
 const MAX_COMPLETIONS = [0, 4, 8, 16, 24];
 const MAX_COMPLETIONS_LONG = 32;
 /** Postings the completions of one word may cost, beyond the word itself. */
-const COMPLETION_BUDGET = 250_000;
+const COMPLETION_BUDGET = 120_000;
 /** Typo corrections are looked for only when the word as typed (and its completions) is this rare. */
 const TYPOS_ONLY_BELOW = 10;
 const MAX_CORRECTIONS = 8;
@@ -91,7 +96,7 @@ function typoNeighboursOf(word: string, distance: number, source: TermSource, ca
 export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(source)): PlannedWord {
   const expansions: Expansion[] = [];
   const exact = source.find(word.text);
-  if (exact >= 0 && source.postings(exact) > 0) expansions.push({ term: exact, weight: 1 });
+  if (exact >= 0 && source.postings(exact) > 0) expansions.push({ term: exact, weight: 1, typo: false });
   if (word.exact) return { text: word.text, expansions, weak: false };
 
   let found = exact >= 0 ? source.frequency(exact) : 0;
@@ -103,15 +108,16 @@ export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(s
       // The most frequent completion is always tried; the rest only while the budget lasts.
       if (spent > 0 && spent + cost > COMPLETION_BUDGET) break;
       spent += cost;
-      expansions.push({ term, weight: completionWeight(word.text, source.termText(term)) });
+      expansions.push({ term, weight: completionWeight(word.text, source.termText(term)), typo: false });
       found += source.frequency(term);
     }
   }
   const distance = typosAllowed(word.text);
+  // Corrections come last: scoring relies on it (a document found as typed never counts as a typo match).
   if (distance > 0 && found < TYPOS_ONLY_BELOW) {
     const taken = new Set(expansions.map((e) => e.term));
     for (const [term, edits] of typoNeighboursOf(word.text, distance, source, cache)) {
-      if (!taken.has(term)) expansions.push({ term, weight: TYPO_WEIGHT[edits as 1 | 2] });
+      if (!taken.has(term)) expansions.push({ term, weight: TYPO_WEIGHT[edits as 1 | 2], typo: true });
     }
   }
   return { text: word.text, expansions, weak: false };

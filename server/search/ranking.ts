@@ -58,9 +58,10 @@ export const METADATA_WEIGHT = Float32Array.from({ length: 1 << FIELD_COUNT }, (
   return weights.length ? weights[0]! + 0.25 * weights.slice(1).reduce((a, b) => a + b, 0) : 0;
 });
 
-/** Inverse document frequency (BM25's, never negative). */
+/** Inverse document frequency (BM25's), always above zero: postings of removed documents may count in `documentFrequency`. */
 export function idf(documentFrequency: number, documents: number): number {
-  return Math.log(1 + (documents - documentFrequency + 0.5) / (documentFrequency + 0.5));
+  const df = Math.min(documentFrequency, documents);
+  return Math.log(1 + (documents - df + 0.5) / (df + 0.5));
 }
 
 /** How much a word counts when it matched as typed, as a completion of what was typed, or with typos. */

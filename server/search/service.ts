@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { and, inArray, sql } from 'drizzle-orm';
-import { assetJson, visibleTo } from '../assets/queries.ts';
+import { assetJson, visibleTo, type AssetRow } from '../assets/queries.ts';
 import { KINDS } from '../assets/file-type.ts';
 import type { AssetJson } from '../assets/schemas.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
@@ -20,6 +20,8 @@ import { fold, wordsOf } from './text.ts';
 export const SEARCH_CHANNEL = 'content_hub_search';
 
 const BUILD_BATCH = 500;
+/** Id ranges read in parallel at boot (ids are random UUIDs, so halves are even). */
+const BUILD_RANGES: [string | null, string | undefined][] = [[null, '80000000-0000-0000-0000-000000000000'], ['7fffffff-ffff-ffff-ffff-ffffffffffff', undefined]];
 /** A search arriving while the index is still being built waits this long, then gets a 503. */
 const BUILD_WAIT_MS = 10_000;
 const USAGE_REFRESH_MS = 60_000;
@@ -80,6 +82,11 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   let lastEventId = 0;
   let usageRefresh: Promise<void> | null = null;
   let labels: { at: number; byFacet: Map<FacetKey, Map<string, string>> } | null = null;
+  /**
+   * The asset rows the index was last fed, kept in step with it: the page of hits becomes API JSON in one
+   * round of queries instead of two. Visibility is the index's, by the same rule as liveForSales.
+   */
+  const rows = new Map<string, AssetRow>();
   let unlogged: SearchLogEntry[] = [];
   let logTimer: NodeJS.Timeout | null = null;
   let logWrite: Promise<void> = Promise.resolve();
@@ -91,22 +98,37 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   }
 
   async function reindex(assetIds: string[]) {
-    const { assets: found } = await indexedAssets(db, { ids: assetIds });
+    const { assets: found, rows: foundRows } = await indexedAssets(db, { ids: assetIds });
     for (const asset of found) index.index(asset);
+    for (const row of foundRows) rows.set(row.id, row);
     const present = new Set(found.map((a) => a.id));
-    for (const id of assetIds) if (!present.has(id)) index.remove(id);
+    for (const id of assetIds) {
+      if (present.has(id)) continue;
+      index.remove(id);
+      rows.delete(id);
+    }
   }
 
-  /** Every asset, in batches by id; the next batch is read while the index digests this one. */
+  /**
+   * Every asset, in batches. Two ranges of ids are read side by side, each fetching its next batch while the
+   * index digests the current one: de-TOASTing two gigabytes of text is PostgreSQL's share of the build, and
+   * this lets it use two backends.
+   */
   async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
-    let next = indexedAssets(db, { after: null, limit: BUILD_BATCH });
-    for (;;) {
-      const batch = await next;
-      if (batch.rows === 0) return;
-      next = indexedAssets(db, { after: batch.lastId, limit: BUILD_BATCH });
-      yield batch.assets;
-      // Let other requests (health checks, uploads) through between batches.
-      await yieldToEventLoop();
+    const ranges = BUILD_RANGES.map(([after, before]) => ({ before, next: indexedAssets(db, { after, before, limit: BUILD_BATCH }) }));
+    while (ranges.length) {
+      for (const range of [...ranges]) {
+        const batch = await range.next;
+        if (batch.rows.length === 0) {
+          ranges.splice(ranges.indexOf(range), 1);
+          continue;
+        }
+        range.next = indexedAssets(db, { after: batch.lastId, before: range.before, limit: BUILD_BATCH });
+        for (const row of batch.rows) rows.set(row.id, row);
+        yield batch.assets;
+        // Let other requests (health checks, uploads) through between batches.
+        await yieldToEventLoop();
+      }
     }
   }
 
@@ -276,12 +298,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const queryId = randomUUID();
       const pageIds = outcome.hits.map((h) => h.assetId);
       logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
-      const [rows, texts] = await Promise.all([
-        // Visibility is checked again against the rows themselves: the index is never the last word on it.
-        pageIds.length ? db.select().from(assets).where(and(inArray(assets.id, pageIds), visibleTo(user))) : Promise.resolve([]),
+      const pageRows = pageIds.map((id) => rows.get(id)).filter((row) => row !== undefined);
+      const [page, texts, byFacet] = await Promise.all([
+        assetJson(db, user, pageRows),
         versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId)),
+        taxonomyLabels(),
       ]);
-      const [page, byFacet] = await Promise.all([assetJson(db, user, rows), taxonomyLabels()]);
       const json = new Map(page.map((a) => [a.id, a]));
       const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
       const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {

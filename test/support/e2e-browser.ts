@@ -56,13 +56,13 @@ export function writeFixture(e2e: E2E, name: string, content: Buffer): string {
   return file;
 }
 
-/** Signs in through the form and waits for the library. */
+/** Signs in through the form and waits for the home page: the library, or for sales the search. */
 export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('Work email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: /^(Library|Find content)$/, level: 1 }).waitFor();
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -66,6 +66,31 @@ export interface AssetFilters {
 }
 
 export type EventKind = 'view' | 'click' | 'copy_link' | 'presented';
+
+/** Facets search counts and filters on: the taxonomy's, plus the kind of file. */
+export const SEARCH_FACETS = ['persona', 'stage', 'kind', 'product', 'industry', 'language'] as const;
+export type SearchFacet = (typeof SEARCH_FACETS)[number];
+/** Filters of GET /api/search: any of the values within a facet, every facet (and free tag) at once. */
+export type SearchFilters = Partial<Record<SearchFacet | 'tag', string[]>>;
+export interface SearchParams extends SearchFilters { q?: string; limit?: number; offset?: number }
+
+export type SnippetField = 'title' | 'tags' | 'labels' | 'filename' | 'description' | 'text';
+/** Why a hit matched: a piece of one field, the matched words as [start, end) offsets into `text`. */
+export interface SearchSnippet { field: SnippetField; text: string; highlights: { start: number; end: number }[] }
+export interface FacetCount { value: string; label: string; count: number }
+export interface SearchHit {
+  asset: Asset; score: number; snippet: SearchSnippet | null;
+  /** Counted uses by sales in the last 30 days. */
+  usage: { last30Days: number };
+}
+export interface SearchResult {
+  /** Sent back with a click on one of the hits. */
+  queryId: string;
+  total: number;
+  hits: SearchHit[];
+  /** Per facet, the values found with how many results each would give (a facet's own selection aside). */
+  facets: Record<SearchFacet, FacetCount[]>;
+}
 export type WorkflowAction = 'submit' | 'approve' | 'reject' | 'archive' | 'restore';
 
 /** An error reply from the server, or a network failure (status 0). */
@@ -88,20 +113,29 @@ function errorFrom(status: number, body: unknown, fallback: string): ApiError {
   return new ApiError(status, message, typeof reply.code === 'string' ? reply.code : 'ERROR');
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** What a failed fetch means: cancelled by us (code ABORTED), or the network. */
+function fetchFailure(signal: AbortSignal | undefined): ApiError {
+  return signal?.aborted
+    ? new ApiError(0, 'request cancelled', 'ABORTED')
+    : new ApiError(0, 'cannot reach the server; check your connection and try again', 'NETWORK');
+}
+
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
+    if (response.status === 204) return undefined as T;
+    text = await response.text();
   } catch {
-    throw new ApiError(0, 'cannot reach the server; check your connection and try again', 'NETWORK');
+    throw fetchFailure(signal);
   }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
   let parsed: unknown = undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -113,10 +147,12 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return parsed as T;
 }
 
-function queryString(params: Record<string, string | number | undefined | null>): string {
+/** Lists become repeated parameters (`stage=a&stage=b`); empty values are left out. */
+function queryString(params: Record<string, string | number | readonly string[] | undefined | null>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value) search.append(key, item);
+    else if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   }
   const text = search.toString();
   return text ? `?${text}` : '';
@@ -216,8 +252,16 @@ export const api = {
   /** The rendered page; the version number keeps a cached page of an older version from showing. */
   previewUrl: (id: string, version: number, page = 1) => `/api/assets/${encodeURIComponent(id)}/preview${queryString({ page: page > 1 ? page : undefined, v: version })}`,
 
+  // Search: `signal` cancels a request a newer keystroke made pointless.
+  search: (params: SearchParams, signal?: AbortSignal) =>
+    request<SearchResult>('GET', `/api/search${queryString({ ...params })}`, undefined, signal),
+  suggest: (q: string, signal?: AbortSignal) =>
+    request<{ suggestions: string[] }>('GET', `/api/search/suggest${queryString({ q })}`, undefined, signal).then((r) => r.suggestions),
+
   // Usage
-  event: (assetId: string, kind: EventKind) => request<{ accepted: boolean }>('POST', '/api/events', { assetId, kind }),
+  /** `queryId` ties a click to the search whose hit was opened. */
+  event: (assetId: string, kind: EventKind, queryId?: string) =>
+    request<{ accepted: boolean }>('POST', '/api/events', queryId ? { assetId, kind, queryId } : { assetId, kind }),
 
   // Users (admin)
   users: () => request<Page<User>>('GET', '/api/users').then((r) => r.items),

@@ -3,6 +3,7 @@
 export type Route =
   | { page: 'login' }
   | { page: 'library' }
+  | { page: 'search' }
   | { page: 'asset'; id: string }
   | { page: 'review' }
   | { page: 'admin-users' }
@@ -13,6 +14,7 @@ export function match(path: string): Route {
   const clean = path.replace(/\/+$/, '') || '/';
   if (clean === '/') return { page: 'library' };
   if (clean === '/login') return { page: 'login' };
+  if (clean === '/search') return { page: 'search' };
   if (clean === '/review') return { page: 'review' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };

@@ -1,0 +1,171 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IndexedAsset, SearchFilters, SearchRequest } from '../../server/search/index.ts';
+import { MemorySearchIndex } from '../../server/search/memory-index.ts';
+import { parseQuery } from '../../server/search/query-parser.ts';
+import { typosAllowed } from '../../server/search/query-plan.ts';
+import { snippet } from '../../server/search/snippets.ts';
+
+const NOW = Date.UTC(2026, 0, 15);
+
+function asset(id: string, fields: Partial<IndexedAsset> & { text?: string | null; sales?: boolean } = {}): IndexedAsset {
+  const version = { id: `${id}-v1`, filename: `${id}.pdf`, text: fields.text ?? null };
+  return {
+    id, title: fields.title ?? id, description: fields.description ?? '', tags: fields.tags ?? [], kind: fields.kind ?? 'document',
+    terms: fields.terms ?? [], expiresAt: fields.expiresAt ?? null, freshAt: fields.freshAt ?? NOW,
+    staffVersion: fields.staffVersion ?? version, salesVersion: fields.salesVersion !== undefined ? fields.salesVersion : fields.sales === false ? null : version,
+  };
+}
+
+function request(q: string, more: Partial<SearchRequest> = {}): SearchRequest {
+  return { query: parseQuery(q), audience: 'sales', filters: {}, limit: 20, offset: 0, now: NOW, ...more };
+}
+
+const ids = (index: MemorySearchIndex, q: string, more: Partial<SearchRequest> = {}) => index.query(request(q, more)).hits.map((h) => h.assetId);
+
+describe('matching and ranking', () => {
+  it('ranks the title above the body, and typo corrections below everything found as typed', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('body', { text: 'a long text that mentions onboarding once among many other words of prose' }));
+    index.index(asset('title', { title: 'Onboarding checklist' }));
+    index.index(asset('completion', { title: 'Onboardingkit' }));
+    index.index(asset('typo', { title: 'Onbaording plan' }));
+    expect(ids(index, 'onboarding ')).toEqual(['title', 'body', 'typo']);
+    // Still being typed: a completion in a title ranks with title matches.
+    expect(ids(index, 'onboarding')).toEqual(['title', 'completion', 'body', 'typo']);
+  });
+
+  it('scales typo tolerance with word length, counting a swap of two letters as one typo', () => {
+    expect([typosAllowed('deck'), typosAllowed('pricing'), typosAllowed('integration')]).toEqual([0, 1, 2]);
+    const index = new MemorySearchIndex();
+    index.index(asset('a', { title: 'Security overview' }));
+    expect(ids(index, 'secruity ')).toEqual(['a']);
+    expect(ids(index, 'sceurity ')).toEqual(['a']);
+    expect(ids(index, 'scuerity ')).toEqual([]);
+  });
+
+  it('lets use reorder comparable matches but never lift a weak match over a strong one', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('strong', { title: 'Pricing guide' }));
+    index.index(asset('weak', { title: 'Guide', text: 'pricing mentioned once in a longer text about many other subjects entirely' }));
+    index.index(asset('twin', { title: 'Pricing guide' }));
+    index.setUsage(new Map([['weak', { decayed: 500, last30Days: 500 }], ['twin', { decayed: 20, last30Days: 20 }]]));
+    expect(ids(index, 'pricing ')).toEqual(['twin', 'strong', 'weak']);
+    expect(index.query(request('pricing ')).hits[0]!.usage.last30Days).toBe(20);
+  });
+
+  it('browses most used first when nothing is typed', () => {
+    const index = new MemorySearchIndex();
+    for (const id of ['a', 'b', 'c']) index.index(asset(id));
+    index.setUsage(new Map([['b', { decayed: 9, last30Days: 9 }], ['c', { decayed: 2, last30Days: 2 }]]));
+    expect(ids(index, '')).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('visibility', () => {
+  it('shows sales the approved version and staff the newest one', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('a', {
+      staffVersion: { id: 'v2', filename: 'new.pdf', text: 'draft wording obsidian' },
+      salesVersion: { id: 'v1', filename: 'old.pdf', text: 'approved wording azurite' },
+    }));
+    expect(ids(index, 'azurite ')).toEqual(['a']);
+    expect(ids(index, 'obsidian ')).toEqual([]);
+    expect(ids(index, 'obsidian ', { audience: 'staff' })).toEqual(['a']);
+    expect(index.query(request('azurite ')).hits[0]!.versionId).toBe('v1');
+  });
+
+  it('hides an asset from sales once its expiry passes, with no write in between', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('a', { title: 'Offer', expiresAt: NOW + 1000 }));
+    expect(ids(index, 'offer ', { now: NOW + 999 })).toEqual(['a']);
+    expect(ids(index, 'offer ', { now: NOW + 1000 })).toEqual([]);
+    expect(ids(index, '', { now: NOW + 5000 })).toEqual([]);
+    expect(ids(index, 'offer ', { now: NOW + 5000, audience: 'staff' })).toEqual(['a']);
+  });
+
+  it('keeps one live copy of an asset however often it is re-indexed, and sweeps the old ones', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('other', { title: 'Steady' }));
+    for (let i = 0; i < 2_500; i++) index.index(asset('a', { title: `Revision ${i % 2 ? 'odd' : 'even'}` }));
+    expect(index.documents).toBe(2);
+    expect(ids(index, 'revision ')).toEqual(['a']);
+    expect(ids(index, 'odd ')).toEqual(['a']);
+    expect(ids(index, 'even ')).toEqual([]);
+    expect(ids(index, 'steady ')).toEqual(['other']);
+    index.remove('a');
+    expect(ids(index, 'revision ')).toEqual([]);
+    expect(index.size).toBe(1);
+  });
+});
+
+describe('facets', () => {
+  const PERSONAS = ['cfo', 'cio', 'buyer'];
+  const STAGES = ['awareness', 'purchase'];
+  const LANGUAGES = ['en', 'fr'];
+  const WORDS = ['alpha', 'beta', 'gamma'];
+
+  const arbitraryAsset = fc.record({
+    personas: fc.subarray(PERSONAS), stages: fc.subarray(STAGES), language: fc.constantFrom(...LANGUAGES),
+    kind: fc.constantFrom('document', 'image'), words: fc.subarray(WORDS, { minLength: 1 }), sales: fc.boolean(), expired: fc.boolean(),
+  });
+
+  it('counts each facet against the query and the other facets\' filters, agreeing with the hits', () => {
+    fc.assert(fc.property(
+      fc.array(arbitraryAsset, { minLength: 1, maxLength: 120 }),
+      fc.constantFrom('', ...WORDS),
+      fc.record({ persona: fc.subarray(PERSONAS), language: fc.subarray(LANGUAGES), kind: fc.subarray(['document', 'image']) }),
+      (assets, q, filters) => {
+        const index = new MemorySearchIndex();
+        assets.forEach((a, i) => index.index(asset(`a${i}`, {
+          title: a.words.join(' '), kind: a.kind, sales: a.sales, expiresAt: a.expired ? NOW - 1 : null,
+          terms: [...a.personas.map((slug) => ({ facet: 'persona' as const, slug, label: slug })), ...a.stages.map((slug) => ({ facet: 'stage' as const, slug, label: slug })),
+            { facet: 'language' as const, slug: a.language, label: a.language }],
+        })));
+        const selected: SearchFilters = Object.fromEntries(Object.entries(filters).filter(([, v]) => v.length));
+        const result = index.query(request(q ? `${q} ` : '', { filters: selected, limit: 100 }));
+        const valuesOf = (a: (typeof assets)[number], facet: string): string[] =>
+          facet === 'persona' ? a.personas : facet === 'stage' ? a.stages : facet === 'language' ? [a.language] : [a.kind];
+        const visible = assets.filter((a) => a.sales && !a.expired && (!q || a.words.includes(q)));
+        const passes = (a: (typeof assets)[number], except?: string) =>
+          Object.entries(selected).every(([facet, values]) => facet === except || valuesOf(a, facet).some((v) => values!.includes(v)));
+        expect(result.total).toBe(visible.filter((a) => passes(a)).length);
+        expect(result.hits).toHaveLength(Math.min(100, result.total));
+        for (const facet of ['persona', 'stage', 'language', 'kind'] as const) {
+          const expected = new Map<string, number>();
+          for (const a of visible) if (passes(a, facet)) for (const v of valuesOf(a, facet)) expected.set(v, (expected.get(v) ?? 0) + 1);
+          const got = new Map(result.facets[facet].filter((c) => c.count > 0).map((c) => [c.value, c.count]));
+          expect(got, facet).toEqual(expected);
+        }
+      },
+    ), { numRuns: 80 });
+  });
+});
+
+describe('snippets', () => {
+  const matched = [{ word: 'pricing', terms: ['pricing'] }, { word: 'cfo', terms: ['cfo'] }];
+
+  it('picks the field with the most query words and locates them', () => {
+    const result = snippet({ title: 'Pricing deck', description: 'For the CFO: pricing explained' }, matched);
+    expect(result).toEqual({ field: 'description', text: 'For the CFO: pricing explained', highlights: [{ start: 8, end: 11 }, { start: 13, end: 20 }] });
+  });
+
+  it('cuts a window of a long text around the densest matches', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(200);
+    const text = `${filler}what the CFO asks about pricing first ${filler}`;
+    const result = snippet({ text }, matched)!;
+    expect(result.field).toBe('text');
+    expect(result.text.length).toBeLessThan(260);
+    expect(result.highlights.map((h) => result.text.slice(h.start, h.end))).toEqual(['CFO', 'pricing']);
+    expect(result.text.startsWith('… ')).toBe(true);
+  });
+
+  it('marks accented words found through their folded form', () => {
+    const result = snippet({ title: 'Étude de cas' }, [{ word: 'etude', terms: ['etude'] }])!;
+    expect(result.text.slice(result.highlights[0]!.start, result.highlights[0]!.end)).toBe('Étude');
+  });
+
+  it('has nothing to show when nothing matched', () => {
+    expect(snippet({ title: 'Unrelated' }, matched)).toBeNull();
+  });
+});

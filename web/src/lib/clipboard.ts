@@ -1,0 +1,30 @@
+import { api } from './api.ts';
+import { toasts } from './toasts.svelte.ts';
+
+/** Puts text on the clipboard; false when the browser refused both ways. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Clipboard API refused (plain http, no permission): the old way still works in most browsers.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
+
+/** Copies the link to an asset's page, says so, and records the share. */
+export async function copyAssetLink(assetId: string): Promise<void> {
+  const url = `${location.origin}/assets/${encodeURIComponent(assetId)}`;
+  if (await copyText(url)) toasts.show('Link copied to the clipboard');
+  else toasts.show(`Copy this link: ${url}`, 'info', 8000);
+  void api.event(assetId, 'copy_link').catch(() => {});
+}
