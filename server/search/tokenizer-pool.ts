@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { threadScript } from '../worker-threads.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenizer-thread.ts';
 
-const bootstrap = new URL('./tokenizer-thread.mjs', import.meta.url);
-const entry = new URL('./tokenizer-thread.ts', import.meta.url).href;
+const tokenizerScript = threadScript(new URL('./tokenizer-thread.ts', import.meta.url));
 
 export interface TokenizedDocuments {
   /** Packed terms of each document in order (see document-tokens.ts), numbered in the thread's dictionary. */
@@ -34,7 +34,7 @@ export class TokenizerPool {
   }
 
   private spawn(): Thread {
-    const worker = new Worker(bootstrap, { workerData: { entry }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const worker = new Worker(tokenizerScript.filename, { ...tokenizerScript.options, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
     const thread: Thread = { worker, translate: new Int32Array(1 << 16), known: 0, waiting: new Map() };
     worker.on('message', (message: TokenizeReply | { ready: true }) => {
       if ('ready' in message) return;
