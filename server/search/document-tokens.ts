@@ -2,8 +2,11 @@
 // text term how often it occurs. Runs in the main thread for single updates and in tokenizer threads for the
 // boot build; both produce the same packed form:
 //
-//   [metadataTerms, (term, fieldMask) × metadataTerms, textWords, textTerms, (term, count) × textTerms]
+//   [metadataTerms, (term, fieldMask) × metadataTerms, textWords, textTerms, (term, impact) × textTerms]
+//
+// where impact is the 3-bit BM25 weight of the term's count in a text of textWords words (see ranking.ts).
 import type { TermDictionary } from './dictionary.ts';
+import { textImpact } from './ranking.ts';
 import { Tokens, tokenize } from './text.ts';
 
 /** Text is tokenized in slices of this many characters, so a 10 MB document needs no 10 MB scratch arrays. */
@@ -40,8 +43,11 @@ export class DocumentTokenizer {
 
   constructor(readonly dictionary: TermDictionary) {}
 
-  /** Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text) to `out`. */
-  tokenize(metadata: [number, string][], text: string | null, out: Int32Builder): void {
+  /**
+   * Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text) to `out`;
+   * `averageLength` is the index's average text length in words, for BM25's length normalisation.
+   */
+  tokenize(metadata: [number, string][], text: string | null, out: Int32Builder, averageLength: number): void {
     let touched = 0;
     for (const [field, value] of metadata) {
       const ids = this.resolve(value, 0, value.length);
@@ -91,7 +97,7 @@ export class DocumentTokenizer {
     for (let i = 0; i < touched; i++) {
       const term = this.touched[i]!;
       out.data[out.length++] = term;
-      out.data[out.length++] = this.counts[term]!;
+      out.data[out.length++] = textImpact(this.counts[term]!, words, averageLength);
       this.counts[term] = 0;
     }
   }

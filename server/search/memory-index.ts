@@ -5,10 +5,10 @@ import {
   SEARCH_FACETS, type AssetUsage, type FacetCount, type IndexedAsset, type IndexedVersion, type SearchFacet, type SearchHit,
   type SearchIndex, type SearchOutcome, type SearchRequest,
 } from './index.ts';
-import { PostingStore } from './postings.ts';
+import { PostingBatch, PostingStore } from './postings.ts';
 import { MAX_QUERY_WORDS } from './query-parser.ts';
 import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
-import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, textImpact, usageBoost } from './ranking.ts';
+import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, usageBoost } from './ranking.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 import { termHashes } from './text.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
@@ -27,6 +27,8 @@ const SLOT_OF: Record<string, number> = Object.fromEntries([...SEARCH_FACETS, 't
 const THREADED_BUILD_MIN_BATCH = 200;
 const THREAD_CHUNK = 64;
 const BUILD_THREADS = Math.min(4, os.availableParallelism());
+/** Staged postings appended once this many have gathered (about a thousand documents' worth). */
+const STAGED_POSTINGS = 2_000_000;
 /** Tiers: a document matching more of the query's words always ranks above one matching fewer. */
 const TIER = 1e7;
 /** Tombstones are swept once they are this share of all documents. */
@@ -86,6 +88,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private textWords = 0;
   private textDocs = 0;
 
+  /** Postings of a bulk build not yet appended (see PostingBatch). */
+  private staged: { metadata: PostingBatch; text: PostingBatch } | null = null;
+
   // Scratch for indexing.
   private tokenizer = new DocumentTokenizer(this.dictionary);
   private packed = new Int32Builder();
@@ -134,6 +139,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       const { assets, tokenized } = inFlight.shift()!;
       const { packed, translate } = await tokenized;
       let offset = 0;
+      this.staged ??= { metadata: new PostingBatch(), text: new PostingBatch() };
       for (const asset of assets) {
         this.removeDocuments(asset.id);
         const numbers: number[] = [];
@@ -144,6 +150,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         }
         this.docsOf.set(asset.id, numbers);
       }
+      if (this.staged!.text.length + this.staged!.metadata.length > STAGED_POSTINGS) this.flushStaged();
     };
     try {
       for await (const batch of batches) {
@@ -157,13 +164,15 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         for (let i = 0; i < batch.length; i += THREAD_CHUNK) {
           const assets = batch.slice(i, i + THREAD_CHUNK);
           const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({ metadata: metadataOf(asset, version), text: version.text })));
-          inFlight.push({ assets, tokenized: pool.tokenize(documents) });
+          inFlight.push({ assets, tokenized: pool.tokenize(documents, this.averageLength) });
           // Keep every thread busy while the main thread appends what came back.
           while (inFlight.length > pool.size * 2) await applyOldest();
         }
       }
       while (inFlight.length) await applyOldest();
+      this.flushStaged();
     } finally {
+      this.staged = null;
       await pool?.close();
       this.changed();
     }
@@ -298,7 +307,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   private addDocument(asset: IndexedAsset, version: IndexedVersion, audience: number): number {
     const doc = this.newDocument(asset, version, audience);
-    this.tokenizer.tokenize(metadataOf(asset, version), version.text, this.packed);
+    this.tokenizer.tokenize(metadataOf(asset, version), version.text, this.packed, this.averageLength);
     this.termsAdded();
     this.addTerms(doc, this.packed.data, 0, null);
     this.packed.length = 0;
@@ -310,12 +319,17 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
    * tokenizer thread's term numbers to ours. Returns the offset after the document.
    */
   private addTerms(doc: number, packed: Int32Array, offset: number, translate: Int32Array | null): number {
+    const staged = this.staged;
     const metadataTerms = packed[offset++]!;
     for (let i = 0; i < metadataTerms; i++) {
       const local = packed[offset++]!;
       const term = translate ? translate[local]! : local;
-      this.metadata.append(term, doc, packed[offset++]!);
-      if (!this.inExpandable[term]) this.makeExpandable(term);
+      const fields = packed[offset++]!;
+      if (staged) staged.metadata.add(term, doc, fields);
+      else {
+        this.metadata.append(term, doc, fields);
+        if (!this.inExpandable[term]) this.makeExpandable(term);
+      }
     }
     const words = packed[offset++]!;
     const textTerms = packed[offset++]!;
@@ -323,15 +337,33 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       this.textWords += words;
       this.textDocs++;
     }
-    const average = Math.max(100, this.textWords / Math.max(1, this.textDocs));
     const store = this.text;
     for (let i = 0; i < textTerms; i++) {
       const local = packed[offset++]!;
       const term = translate ? translate[local]! : local;
-      store.append(term, doc, textImpact(packed[offset++]!, words, average));
-      if (store.count(term) === 2 && !this.inExpandable[term]) this.makeExpandable(term);
+      const impact = packed[offset++]!;
+      if (staged) staged.text.add(term, doc, impact);
+      else {
+        store.append(term, doc, impact);
+        if (store.count(term) === 2 && !this.inExpandable[term]) this.makeExpandable(term);
+      }
     }
     return offset;
+  }
+
+  /** Appends the staged postings of a bulk build, term by term. */
+  private flushStaged() {
+    const staged = this.staged;
+    if (!staged) return;
+    staged.metadata.flushInto(this.metadata, this.dictionary.size, (term) => { if (!this.inExpandable[term]) this.makeExpandable(term); });
+    staged.text.flushInto(this.text, this.dictionary.size, (term) => {
+      if (!this.inExpandable[term] && this.text.count(term) >= 2) this.makeExpandable(term);
+    });
+  }
+
+  /** Average text length in words, for BM25's length normalisation (a guess until texts arrive). */
+  private get averageLength(): number {
+    return this.textDocs ? Math.max(100, this.textWords / this.textDocs) : 1000;
   }
 
   /** The index's number for a folded word, adding it when new (for words tokenizer threads found). */

@@ -23,6 +23,7 @@ const LAST_DOC = 2;
 const COUNT = 3;
 
 const blockSize = (level: number) => FIRST_BLOCK << Math.min(level, LAST_LEVEL);
+const single = { docs: new Int32Array(1), payloads: new Uint8Array(1) };
 
 export class PostingStore {
   private pages: Uint8Array[] = [];
@@ -89,50 +90,65 @@ export class PostingStore {
 
   /** Adds a posting; documents must arrive in increasing order per term. */
   append(term: number, doc: number, payload: number): void {
+    single.docs[0] = doc;
+    single.payloads[0] = payload;
+    this.appendRun(term, single.docs, single.payloads, 0, 1);
+  }
+
+  /** Adds postings docs[from, to) (increasing) to one term: its write state is loaded once for the run. */
+  appendRun(term: number, docs: Int32Array, payloads: Uint8Array, from: number, to: number): void {
     if (term >= this.heads.length) this.grow(term);
     if (term >= this.terms) this.terms = term + 1;
     const state = this.state;
     const base = term * STRIDE;
+    const range = this.payloadRange;
+    let count = state[base + COUNT]!;
     let at: number;
     let end: number;
-    let gap: number;
-    if (state[base + COUNT] === 0) {
+    let last: number;
+    if (count === 0) {
       at = this.allocate(FIRST_BLOCK);
       this.heads[term] = at;
       this.levels[term] = 0;
       end = at + FIRST_BLOCK - POINTER;
-      gap = doc + 1;
+      last = -1;
     } else {
       at = state[base + WRITE_AT]! >>> 0;
       end = state[base + BLOCK_END]! >>> 0;
-      gap = doc - state[base + LAST_DOC]!;
+      last = state[base + LAST_DOC]!;
     }
-    if (!(gap > 0 && payload >= 0 && payload < this.payloadRange && gap * this.payloadRange < 2 ** (7 * MAX_VARINT))) {
-      throw new Error(`posting (term ${term}, document ${doc}, payload ${payload}) is out of order or out of range`);
-    }
-    // Gaps fit 24 bits until 16 million documents; integer arithmetic below that, exact doubles above.
-    let value = gap * this.payloadRange + payload;
     let page = this.pages[at >>> PAGE_BITS]!;
-    for (;;) {
-      if (at === end) {
-        at = this.nextBlock(term, end);
-        end = at + blockSize(this.levels[term]!) - POINTER;
-        page = this.pages[at >>> PAGE_BITS]!;
+    for (let i = from; i < to; i++) {
+      const doc = docs[i]!;
+      const payload = payloads[i]!;
+      const gap = doc - last;
+      if (!(gap > 0 && payload < range && gap * range < 2 ** (7 * MAX_VARINT))) {
+        throw new Error(`posting (term ${term}, document ${doc}, payload ${payload}) is out of order or out of range`);
       }
-      if (value < 128) {
-        page[at & PAGE_MASK] = value;
+      last = doc;
+      let value = gap * range + payload;
+      for (;;) {
+        if (at === end) {
+          at = this.nextBlock(term, end);
+          end = at + blockSize(this.levels[term]!) - POINTER;
+          page = this.pages[at >>> PAGE_BITS]!;
+        }
+        if (value < 128) {
+          page[at & PAGE_MASK] = value;
+          at++;
+          break;
+        }
+        const low = value < 0x40000000 ? value & 127 : value % 128;
+        page[at & PAGE_MASK] = low | 128;
         at++;
-        break;
+        value = value < 0x40000000 ? value >>> 7 : (value - low) / 128;
       }
-      const low = value < 0x40000000 ? value & 127 : value % 128;
-      page[at & PAGE_MASK] = low | 128;
-      at++;
-      value = value < 0x40000000 ? value >>> 7 : (value - low) / 128;
+      count++;
     }
     state[base + WRITE_AT] = at;
     state[base + BLOCK_END] = end;
-    state[base + LAST_DOC] = doc;
-    state[base + COUNT]!++;
+    state[base + LAST_DOC] = last;
+    state[base + COUNT] = count;
   }
 
   /**
@@ -212,11 +228,70 @@ export class PostingStore {
         payloads = new Uint8Array(count * 2);
       }
       const n = this.read(term, docs, payloads);
+      let kept = 0;
       for (let i = 0; i < n; i++) {
         const doc = renumber[docs[i]!]!;
-        if (doc >= 0) next.append(term, doc, payloads[i]!);
+        if (doc < 0) continue;
+        docs[kept] = doc;
+        payloads[kept++] = payloads[i]!;
       }
+      if (kept) next.appendRun(term, docs, payloads, 0, kept);
     }
     return next;
+  }
+}
+
+/**
+ * Postings of many documents gathered for a bulk build, then appended term by term: a document's thousand
+ * words would otherwise each touch a different term's tail, a cache miss apiece.
+ */
+export class PostingBatch {
+  private terms = new Int32Array(1 << 16);
+  private docs = new Int32Array(1 << 16);
+  private payloads = new Uint8Array(1 << 16);
+  length = 0;
+
+  add(term: number, doc: number, payload: number): void {
+    if (this.length === this.terms.length) {
+      const size = this.length * 2;
+      const terms = new Int32Array(size);
+      terms.set(this.terms);
+      this.terms = terms;
+      const docs = new Int32Array(size);
+      docs.set(this.docs);
+      this.docs = docs;
+      const payloads = new Uint8Array(size);
+      payloads.set(this.payloads);
+      this.payloads = payloads;
+    }
+    this.terms[this.length] = term;
+    this.docs[this.length] = doc;
+    this.payloads[this.length++] = payload;
+  }
+
+  /** Appends everything to `store`, grouped by term with documents in the order added; calls `added` per term. */
+  flushInto(store: PostingStore, termCount: number, added: (term: number) => void): void {
+    const n = this.length;
+    if (n === 0) return;
+    // Counting sort by term: stable, so each term's documents stay increasing.
+    const starts = new Int32Array(termCount + 1);
+    for (let i = 0; i < n; i++) starts[this.terms[i]! + 1]!++;
+    for (let t = 0; t < termCount; t++) starts[t + 1]! += starts[t]!;
+    const next = starts.slice(0, termCount);
+    const docs = new Int32Array(n);
+    const payloads = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = next[this.terms[i]!]!++;
+      docs[slot] = this.docs[i]!;
+      payloads[slot] = this.payloads[i]!;
+    }
+    for (let term = 0; term < termCount; term++) {
+      const from = starts[term]!;
+      const to = starts[term + 1]!;
+      if (to === from) continue;
+      store.appendRun(term, docs, payloads, from, to);
+      added(term);
+    }
+    this.length = 0;
   }
 }

@@ -76,7 +76,7 @@ function completionsOf(prefix: string, source: TermSource, cache: PlanCache): nu
   if (!list) {
     const limit = prefix.length < MAX_COMPLETIONS.length ? MAX_COMPLETIONS[prefix.length]! : MAX_COMPLETIONS_LONG;
     list = source.completions(prefix).map((term) => [term, source.frequency(term)] as const)
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit + 1).map(([term]) => term);
+      .sort((a, b) => b[1] - a[1] || (source.termText(a[0]) < source.termText(b[0]) ? -1 : 1)).slice(0, limit + 1).map(([term]) => term);
     cache.completions.set(prefix, list);
   }
   return list;

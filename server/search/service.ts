@@ -97,7 +97,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     else logTimer ??= setTimeout(() => void service.flushLog(), LOG_FLUSH_MS);
   }
 
-  async function reindex(assetIds: string[]) {
+  /** Re-reads assets and indexes them; one at a time, so a later read is never overtaken by an earlier one. */
+  let reindexing: Promise<void> = Promise.resolve();
+  function reindex(assetIds: string[]): Promise<void> {
+    const run = reindexing.then(() => readAndIndex(assetIds));
+    reindexing = run.catch(() => {});
+    return run;
+  }
+
+  async function readAndIndex(assetIds: string[]) {
     const { assets: found, rows: foundRows } = await indexedAssets(db, { ids: assetIds });
     for (const asset of found) index.index(asset);
     for (const row of foundRows) rows.set(row.id, row);
@@ -115,7 +123,13 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    * this lets it use two backends.
    */
   async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
-    const ranges = BUILD_RANGES.map(([after, before]) => ({ before, next: indexedAssets(db, { after, before, limit: BUILD_BATCH }) }));
+    // A read failing while the other range is awaited must fail the build, not the process (unhandled rejection).
+    const read = (after: string | null, before: string | undefined) => {
+      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH });
+      batch.catch(() => {});
+      return batch;
+    };
+    const ranges = BUILD_RANGES.map(([after, before]) => ({ before, next: read(after, before) }));
     while (ranges.length) {
       for (const range of [...ranges]) {
         const batch = await range.next;
@@ -123,7 +137,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
           ranges.splice(ranges.indexOf(range), 1);
           continue;
         }
-        range.next = indexedAssets(db, { after: batch.lastId, before: range.before, limit: BUILD_BATCH });
+        range.next = read(batch.lastId, range.before);
         for (const row of batch.rows) rows.set(row.id, row);
         yield batch.assets;
         // Let other requests (health checks, uploads) through between batches.

@@ -16,7 +16,7 @@ export interface Snippet {
 const WINDOW = 180;
 /** A long document is scanned this far at most for its best window. */
 const SCAN_LIMIT = 400_000;
-const SCAN_SLICE = 4_096;
+const SCAN_SLICE = 1_024;
 
 interface Match { start: number; end: number; word: number }
 
@@ -84,8 +84,8 @@ function findMatches(text: string, wanted: WantedTerms, wordCount: number): Matc
       matches.push({ start: from + tokens.start[i]!, end: from + tokens.end[i]!, word });
       seen.add(word);
     }
-    // Every word seen, with room around them: no need to read the rest of a long document.
-    if (seen.size === wordCount && to - matches[0]!.start > WINDOW) break;
+    // Every word seen, or a few windows read past the first match: the snippet is cut near there anyway.
+    if (matches.length && ((seen.size === wordCount && to - matches[0]!.start > WINDOW) || to - matches[0]!.start > 4 * WINDOW)) break;
     from = to;
   }
   return matches;

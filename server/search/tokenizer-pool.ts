@@ -66,13 +66,13 @@ export class TokenizerPool {
   }
 
   /** Tokenizes documents on the next thread in turn. */
-  tokenize(documents: TokenizeRequest['documents']): Promise<TokenizedDocuments> {
+  tokenize(documents: TokenizeRequest['documents'], averageLength: number): Promise<TokenizedDocuments> {
     if (this.failure) return Promise.reject(this.failure);
     const thread = this.threads[this.next++ % this.threads.length]!;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       thread.waiting.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, documents } satisfies TokenizeRequest);
+      thread.worker.postMessage({ id, averageLength, documents } satisfies TokenizeRequest);
     });
   }
 

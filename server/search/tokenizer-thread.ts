@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { TermDictionary } from './dictionary.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 
-export interface TokenizeRequest { id: number; documents: { metadata: [number, string][]; text: string | null }[] }
+export interface TokenizeRequest { id: number; averageLength: number; documents: { metadata: [number, string][]; text: string | null }[] }
 export interface TokenizeReply { id: number; newTerms: string[]; packed: Int32Array }
 
 const dictionary = new TermDictionary();
@@ -13,7 +13,7 @@ const out = new Int32Builder();
 let sent = 0;
 
 parentPort!.on('message', (request: TokenizeRequest) => {
-  for (const document of request.documents) tokenizer.tokenize(document.metadata, document.text, out);
+  for (const document of request.documents) tokenizer.tokenize(document.metadata, document.text, out, request.averageLength);
   const packed = out.take();
   const newTerms = dictionary.text.slice(sent);
   sent = dictionary.size;
