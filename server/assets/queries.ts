@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, ne, or, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, ne, or, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
@@ -7,6 +7,11 @@ import type { AssetJson } from './schemas.ts';
 
 export type AssetRow = typeof assets.$inferSelect;
 export type VersionRow = typeof assetVersions.$inferSelect;
+/** A version without its extracted text, which can run to megabytes and is read only to index it or cut a snippet. */
+export type VersionMeta = Omit<VersionRow, 'text'>;
+const { text: _text, ...versionMetaColumns } = getTableColumns(assetVersions);
+/** Select these, not every column, wherever the text is not needed. */
+export const versionColumns = versionMetaColumns;
 
 /**
  * What sales may see: an approved version exists, the asset is not archived and not expired.
@@ -30,21 +35,34 @@ const FACET_FIELD: Record<Exclude<FacetKey, 'language'>, 'personas' | 'stages' |
   persona: 'personas', stage: 'stages', product: 'products', industry: 'industries',
 };
 
-type TermLists = Pick<AssetJson, 'personas' | 'stages' | 'products' | 'industries' | 'language'>;
+export type TermLists = Pick<AssetJson, 'personas' | 'stages' | 'products' | 'industries' | 'language'>;
 
+export const noTerms = (): TermLists => ({ personas: [], stages: [], products: [], industries: [], language: null });
+
+/** Taxonomy slugs per asset, in facet order and, within a facet, in the taxonomy's order. */
 export async function termsOf(db: Db | Tx, assetIds: string[]): Promise<Map<string, TermLists>> {
   const result = new Map<string, TermLists>();
-  for (const id of assetIds) result.set(id, { personas: [], stages: [], products: [], industries: [], language: null });
+  for (const id of assetIds) result.set(id, noTerms());
   if (assetIds.length === 0) return result;
   const rows = await db.select({ assetId: assetTerms.assetId, facet: terms.facetKey, slug: terms.slug }).from(assetTerms)
     .innerJoin(terms, eq(terms.id, assetTerms.termId)).where(inArray(assetTerms.assetId, assetIds))
     .orderBy(terms.facetKey, terms.position);
-  for (const row of rows) {
-    const lists = result.get(row.assetId)!;
-    if (row.facet === 'language') lists.language = row.slug;
-    else lists[FACET_FIELD[row.facet as keyof typeof FACET_FIELD]]?.push(row.slug);
-  }
+  for (const row of rows) addTerm(result.get(row.assetId)!, row.facet as FacetKey, row.slug);
   return result;
+}
+
+/** Adds one slug to an asset's term lists (rows must come in facet, then taxonomy order). */
+export function addTerm(lists: TermLists, facet: FacetKey, slug: string): void {
+  if (facet === 'language') lists.language = slug;
+  else lists[FACET_FIELD[facet]].push(slug);
+}
+
+/** What an asset's JSON needs beside its row: its terms, owner and the versions the row points at. */
+export interface AssetJsonParts {
+  terms: TermLists;
+  owner: { id: string; name: string } | undefined;
+  /** By id; at least the versions shownVersionId and approvedVersionId name. */
+  versions: Map<string, VersionMeta>;
 }
 
 /** Turns asset rows into the API's asset JSON with three queries, whatever the number of rows. */
@@ -54,38 +72,41 @@ export async function assetJson(db: Db | Tx, user: CurrentUser, rows: AssetRow[]
   const versionIds = rows.flatMap((r) => [shownVersionId(user, r), r.approvedVersionId]).filter((v): v is string => !!v);
   const [termMap, versionRows, ownerRows] = await Promise.all([
     termsOf(db, ids),
-    db.select().from(assetVersions).where(inArray(assetVersions.id, [...new Set(versionIds)])),
+    db.select(versionColumns).from(assetVersions).where(inArray(assetVersions.id, [...new Set(versionIds)])),
     db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(rows.map((r) => r.ownerId))])),
   ]);
   const versions = new Map(versionRows.map((v) => [v.id, v]));
   const owners = new Map(ownerRows.map((o) => [o.id, o]));
-  const sales = !hasRole(user, 'marketing');
-  return rows.map((row) => {
-    const version = versions.get(shownVersionId(user, row)!)!;
-    return {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      kind: row.kind as AssetJson['kind'],
-      // Sales only ever see the approved state of what they are shown.
-      status: sales ? 'approved' : row.status,
-      tags: row.tags,
-      ...termMap.get(row.id)!,
-      owner: owners.get(row.ownerId) ?? { id: row.ownerId, name: 'unknown' },
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      approvedAt: row.approvedAt?.toISOString() ?? null,
-      expiresAt: row.expiresAt?.toISOString() ?? null,
-      version: versionJson(version),
-      approvedVersion: row.approvedVersionId ? versions.get(row.approvedVersionId)?.number ?? null : null,
-      preview: { status: version.previewStatus, error: version.previewError },
-      thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
-      downloadUrl: `/api/assets/${row.id}/download`,
-    };
-  });
+  return rows.map((row) => toAssetJson(user, row, { terms: termMap.get(row.id)!, owner: owners.get(row.ownerId), versions }));
 }
 
-export function versionJson(v: VersionRow): AssetJson['version'] {
+/** The API's JSON of one asset as this user may see it (sales: its approved version, as approved). */
+export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonParts): AssetJson {
+  const version = parts.versions.get(shownVersionId(user, row)!)!;
+  const sales = !hasRole(user, 'marketing');
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    kind: row.kind as AssetJson['kind'],
+    // Sales only ever see the approved state of what they are shown.
+    status: sales ? 'approved' : row.status,
+    tags: row.tags,
+    ...parts.terms,
+    owner: parts.owner ?? { id: row.ownerId, name: 'unknown' },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    approvedAt: row.approvedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    version: versionJson(version),
+    approvedVersion: row.approvedVersionId ? parts.versions.get(row.approvedVersionId)?.number ?? null : null,
+    preview: { status: version.previewStatus, error: version.previewError },
+    thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
+    downloadUrl: `/api/assets/${row.id}/download`,
+  };
+}
+
+export function versionJson(v: VersionMeta): AssetJson['version'] {
   return {
     number: v.number, filename: v.filename, mimeType: v.mimeType, size: v.size, sha256: v.sha256,
     pages: v.pages, width: v.width, height: v.height, durationSec: v.durationSec, createdAt: v.createdAt.toISOString(),

@@ -8,7 +8,7 @@ import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
 import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
-import { assetJson, hasTerm, shownVersionId, visibleTo, type AssetRow, type VersionRow } from './queries.ts';
+import { assetJson, hasTerm, shownVersionId, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
 import type { AssetJson, AssetListQuery, AssetMetadataPatch, Status } from './schemas.ts';
 
 /** A file already streamed to the blob store's temp area by the HTTP layer. */
@@ -286,12 +286,12 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     },
 
     /** The version a user may download: sales only the approved one, marketing any. */
-    async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionRow }> {
+    async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {
       const asset = await visibleRow(db, user, id);
       const condition = number === undefined ? eq(assetVersions.id, shownVersionId(user, asset)!)
         : hasRole(user, 'marketing') ? and(eq(assetVersions.assetId, id), eq(assetVersions.number, number))
           : and(eq(assetVersions.id, asset.approvedVersionId!), eq(assetVersions.number, number));
-      const [version] = await db.select().from(assetVersions).where(condition);
+      const [version] = await db.select(versionColumns).from(assetVersions).where(condition);
       if (!version) throw new NotFound(`this asset has no version ${number} you can download`, 'VERSION_NOT_FOUND');
       return { asset, version };
     },

@@ -17,6 +17,11 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
+  /**
+   * Runs one SQL statement and returns its rows with every value as the raw bytes the server sent (text format,
+   * UTF-8), undecoded: for reading gigabytes of text without making strings of it. PostgreSQL server only.
+   */
+  rawRows?(query: string, params: unknown[]): Promise<(Uint8Array | null)[][]>;
   /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -34,6 +39,8 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
     return {
       db: db as unknown as Db,
       driver: 'postgres',
+      // postgres.js types parameters loosely (ParameterOrJSON); the callers pass strings and arrays of strings.
+      rawRows: (query, params) => sql.unsafe(query, params as postgres.ParameterOrJSON<never>[]).raw(),
       async listen(channel, onMessage) {
         const { unlisten } = await sql.listen(channel, onMessage);
         return unlisten;

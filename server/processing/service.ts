@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AssetService } from '../assets/service.ts';
 import { extensionOf } from '../assets/file-name.ts';
-import type { VersionRow } from '../assets/queries.ts';
+import type { VersionMeta } from '../assets/queries.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { NotFound, Unreadable } from '../errors.ts';
@@ -256,7 +256,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     }
   }
 
-  async function cardFor(assetKind: string, title: string, version: VersionRow, size: 'thumbnail' | 'preview', note?: string): Promise<Picture> {
+  async function cardFor(assetKind: string, title: string, version: VersionMeta, size: 'thumbnail' | 'preview', note?: string): Promise<Picture> {
     const content: CardContent = { kind: assetKind, extension: extensionOf(version.filename), title, note };
     const key = cardKey(content, size);
     const file = previews.card(key);
@@ -264,7 +264,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     return { etag: `"c${RENDERING}-${key}"`, file };
   }
 
-  function cardNote(version: VersionRow): string | undefined {
+  function cardNote(version: VersionMeta): string | undefined {
     const meta = (version.meta ?? {}) as Record<string, unknown>;
     if (meta.passwordRequired) return 'Password-protected';
     if (version.previewStatus === 'failed') return 'No preview';

@@ -1,4 +1,4 @@
-import { foldedWord, termHashes, type Tokens } from './text.ts';
+import { foldedWord, foldedWordUtf8, termHashes, type Tokens } from './text.ts';
 
 /**
  * Term ↔ number. Keyed by the tokenizer's two 32-bit hashes (the second also covers the length), so a known
@@ -37,10 +37,10 @@ export class TermDictionary {
   }
 
   /**
-   * Term numbers of all tokens of `text` (tokenized from `offset`) into `ids`, adding new words.
-   * One tight loop over the whole slice: this runs for every word of every document.
+   * Term numbers of all tokens of `text` (tokenized from `offset`; UTF-8 bytes or a string) into `ids`, adding
+   * new words. One tight loop over the whole slice: this runs for every word of every document.
    */
-  resolve(text: string, offset: number, tokens: Tokens, ids: Int32Array): void {
+  resolve(text: string | Uint8Array, offset: number, tokens: Tokens, ids: Int32Array): void {
     const hash1 = tokens.hash1;
     const hash2 = tokens.hash2;
     let table = this.table;
@@ -57,7 +57,9 @@ export class TermDictionary {
         slot = (slot + 1) & mask;
       }
       if (id < 0) {
-        id = this.add(h1, h2, foldedWord(text, offset + tokens.start[i]!, offset + tokens.end[i]!));
+        const start = offset + tokens.start[i]!;
+        const end = offset + tokens.end[i]!;
+        id = this.add(h1, h2, typeof text === 'string' ? foldedWord(text, start, end) : foldedWordUtf8(text, start, end));
         table = this.table;
         mask = this.mask;
       }

@@ -7,10 +7,11 @@
 // where impact is the 3-bit BM25 weight of the term's count in a text of textWords words (see ranking.ts).
 import type { TermDictionary } from './dictionary.ts';
 import { textImpact } from './ranking.ts';
-import { Tokens, tokenize } from './text.ts';
+import { Tokens, tokenize, tokenizeUtf8 } from './text.ts';
 
-/** Text is tokenized in slices of this many characters, so a 10 MB document needs no 10 MB scratch arrays. */
+/** Text is tokenized in slices of this many characters (or bytes), so a 10 MB document needs no 10 MB scratch arrays. */
 const TEXT_SLICE = 1 << 20;
+const SPACE = 0x20;
 
 /** An Int32Array that grows as numbers are pushed. */
 export class Int32Builder {
@@ -44,10 +45,11 @@ export class DocumentTokenizer {
   constructor(readonly dictionary: TermDictionary) {}
 
   /**
-   * Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text) to `out`;
-   * `averageLength` is the index's average text length in words, for BM25's length normalisation.
+   * Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text as a string or
+   * UTF-8 bytes) to `out`; `averageLength` is the index's average text length in words, for BM25's length
+   * normalisation.
    */
-  tokenize(metadata: [number, string][], text: string | null, out: Int32Builder, averageLength: number): void {
+  tokenize(metadata: [number, string][], text: string | Uint8Array | null, out: Int32Builder, averageLength: number): void {
     let touched = 0;
     for (const [field, value] of metadata) {
       const ids = this.resolve(value, 0, value.length);
@@ -76,7 +78,7 @@ export class DocumentTokenizer {
       let to = Math.min(length, from + TEXT_SLICE);
       if (to < length) {
         // End the slice on a space so no word is cut in two.
-        const space = text!.lastIndexOf(' ', to);
+        const space = typeof text === 'string' ? text.lastIndexOf(' ', to) : text!.lastIndexOf(SPACE, to);
         if (space > from) to = space;
       }
       const ids = this.resolve(text!, from, to);
@@ -103,11 +105,17 @@ export class DocumentTokenizer {
   }
 
   /** Tokenizes text[from, to) and returns the term number of each token (in this.tokens order). */
-  private resolve(text: string, from: number, to: number): Int32Array {
-    const slice = from === 0 && to === text.length ? text : text.slice(from, to);
-    tokenize(slice, this.tokens);
-    if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
-    this.dictionary.resolve(slice, 0, this.tokens, this.ids);
+  private resolve(text: string | Uint8Array, from: number, to: number): Int32Array {
+    if (typeof text === 'string') {
+      const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+      tokenize(slice, this.tokens);
+      if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
+      this.dictionary.resolve(slice, 0, this.tokens, this.ids);
+    } else {
+      tokenizeUtf8(text, from, to, this.tokens);
+      if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
+      this.dictionary.resolve(text, 0, this.tokens, this.ids);
+    }
     if (this.dictionary.size > this.counts.length) {
       let size = this.counts.length * 2;
       while (size < this.dictionary.size) size *= 2;

@@ -14,8 +14,11 @@ export type SearchFilters = Partial<Record<SearchFacet | 'tag', string[]>>;
 export interface IndexedVersion {
   id: string;
   filename: string;
-  /** Text extracted from the file; null until processing has read it (or for images and videos). */
-  text: string | null;
+  /**
+   * Text extracted from the file; null until processing has read it (or for images and videos). The boot build
+   * passes it as the UTF-8 bytes the database sent, so gigabytes of it never become strings.
+   */
+  text: string | Uint8Array | null;
 }
 
 /** What the index knows of an asset: metadata, taxonomy terms, and the versions each audience gets. */

@@ -1,44 +1,64 @@
 // SQL for search: what the index is built from, the usage figures that rank, and the search log.
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { AssetRow } from '../assets/queries.ts';
-import type { Db } from '../db/client.ts';
-import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents } from '../db/schema.ts';
+import { addTerm, noTerms, versionColumns, type AssetRow, type TermLists, type VersionMeta } from '../assets/queries.ts';
+import type { Database, Db } from '../db/client.ts';
+import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
 import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
+import { SCAN_LIMIT } from './snippets.ts';
 
 /** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
 export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
 
-/** Text beyond this is not read for a snippet (a snippet comes from the first matches anyway). */
-const SNIPPET_TEXT_CHARS = 1_000_000;
 
-/** Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets), their rows, and where to page on. */
-export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; before?: string; limit: number }):
-  Promise<{ assets: IndexedAsset[]; rows: AssetRow[]; lastId: string | null }> {
+/** Reads the extracted text of versions: as strings, or as UTF-8 bytes where the driver can (see textBytesReader). */
+export type TextReader = (versionIds: string[]) => Promise<Map<string, string | Uint8Array>>;
+
+/** What a search hit's JSON is made of (see toAssetJson), kept beside the index so a page of hits needs no query. */
+export interface HitSource { row: AssetRow; terms: TermLists; versions: VersionMeta[] }
+
+/**
+ * Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets), what their hits'
+ * JSON is made of, and where to page on. Texts come through `readTexts` when given (the boot build reads bytes).
+ */
+export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; before?: string; limit: number }, readTexts?: TextReader):
+  Promise<{ assets: IndexedAsset[]; sources: HitSource[]; lastId: string | null }> {
   const base = db.select().from(assets);
   const rows = 'ids' in selection
     ? (selection.ids.length ? await base.where(inArray(assets.id, selection.ids)) : [])
     : await base.where(and(selection.after ? gt(assets.id, selection.after) : undefined, selection.before ? lt(assets.id, selection.before) : undefined))
       .orderBy(asc(assets.id)).limit(selection.limit);
-  if (rows.length === 0) return { assets: [], rows: [], lastId: null };
+  if (rows.length === 0) return { assets: [], sources: [], lastId: null };
   const ids = rows.map((r) => r.id);
   const versionIds = [...new Set(rows.flatMap((r) => [r.currentVersionId, r.approvedVersionId]).filter((v): v is string => !!v))];
-  const [termRows, versionRows] = await Promise.all([
+  const [termRows, versionRows, texts] = await Promise.all([
     db.select({ assetId: assetTerms.assetId, facet: terms.facetKey, slug: terms.slug, label: terms.label }).from(assetTerms)
-      .innerJoin(terms, eq(terms.id, assetTerms.termId)).where(inArray(assetTerms.assetId, ids)),
+      .innerJoin(terms, eq(terms.id, assetTerms.termId)).where(inArray(assetTerms.assetId, ids)).orderBy(terms.facetKey, terms.position),
     versionIds.length
-      ? db.select({ id: assetVersions.id, filename: assetVersions.filename, text: assetVersions.text }).from(assetVersions).where(inArray(assetVersions.id, versionIds))
+      ? db.select({ ...versionColumns, text: readTexts ? sql<null>`null` : assetVersions.text })
+        .from(assetVersions).where(inArray(assetVersions.id, versionIds))
       : Promise.resolve([]),
+    readTexts && versionIds.length ? readTexts(versionIds) : null,
   ]);
   const termsOf = new Map<string, IndexedAsset['terms']>();
+  const listsOf = new Map<string, TermLists>();
   for (const row of termRows) {
     const list = termsOf.get(row.assetId) ?? [];
     list.push({ facet: row.facet as FacetKey, slug: row.slug, label: row.label });
     termsOf.set(row.assetId, list);
+    let lists = listsOf.get(row.assetId);
+    if (!lists) listsOf.set(row.assetId, lists = noTerms());
+    addTerm(lists, row.facet as FacetKey, row.slug);
   }
-  const versions = new Map<string, IndexedVersion>(versionRows.map((v) => [v.id, v]));
+  const versions = new Map<string, IndexedVersion>();
+  const metadata = new Map<string, VersionMeta>();
+  for (const { text, ...meta } of versionRows) {
+    versions.set(meta.id, { id: meta.id, filename: meta.filename, text: texts ? texts.get(meta.id) ?? null : text });
+    metadata.set(meta.id, meta);
+  }
   const out: IndexedAsset[] = [];
+  const sources: HitSource[] = [];
   for (const row of rows) {
     const current = row.currentVersionId ? versions.get(row.currentVersionId) : undefined;
     const approved = row.approvedVersionId ? versions.get(row.approvedVersionId) : undefined;
@@ -53,14 +73,40 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
       // The same rule as liveForSales, less expiry, which the index checks at query time.
       salesVersion: approved && row.status !== 'archived' ? approved : null,
     });
+    sources.push({
+      row, terms: listsOf.get(row.id) ?? noTerms(),
+      versions: [...new Set([row.currentVersionId, row.approvedVersionId])].flatMap((id) => (id && metadata.has(id) ? [metadata.get(id)!] : [])),
+    });
   }
-  return { assets: out, rows, lastId: rows.at(-1)!.id };
+  return { assets: out, sources, lastId: rows.at(-1)!.id };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A TextReader that gets the text as the UTF-8 bytes PostgreSQL sends, never decoded: decoding two gigabytes
+ * into strings on the main thread was a sixth of the boot build. Null where the driver can't (PGlite).
+ */
+export function textBytesReader(database: Database): TextReader | null {
+  const rawRows = database.rawRows;
+  if (!rawRows) return null;
+  return async (versionIds) => {
+    const rows = await rawRows('select id, text from asset_versions where id = any($1::uuid[]) and text is not null', [versionIds]);
+    return new Map(rows.map(([id, text]) => [utf8.decode(id!), text!]));
+  };
+}
+
+/** Every user's name by id (a few hundred rows at most). */
+export async function ownerNames(db: Db): Promise<Map<string, string>> {
+  const rows = await db.select({ id: users.id, name: users.name }).from(users);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Extracted text of versions, for snippets of hits that matched inside the document. */
 export async function versionTexts(db: Db, versionIds: string[]): Promise<Map<string, string>> {
   if (versionIds.length === 0) return new Map();
-  const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`left(${assetVersions.text}, ${SNIPPET_TEXT_CHARS})` })
+  // substr, not left: PostgreSQL then decompresses only the start of a long text, not all of it.
+  const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`substr(${assetVersions.text}, 1, ${SCAN_LIMIT})` })
     .from(assetVersions).where(inArray(assetVersions.id, versionIds));
   return new Map(rows.filter((r) => r.text).map((r) => [r.id, r.text!]));
 }

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { and, inArray, sql } from 'drizzle-orm';
-import { assetJson, visibleTo, type AssetRow } from '../assets/queries.ts';
+import { sql } from 'drizzle-orm';
+import { toAssetJson } from '../assets/queries.ts';
 import { KINDS } from '../assets/file-type.ts';
 import type { AssetJson } from '../assets/schemas.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Database } from '../db/client.ts';
-import { assets } from '../db/schema.ts';
 import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
 import { MemorySearchIndex } from './memory-index.ts';
-import { indexedAssets, logSearches, usageFigures, usageSince, versionTexts, type SearchLogEntry } from './queries.ts';
+import { indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
 import { snippet, type Snippet } from './snippets.ts';
 import { fold, wordsOf } from './text.ts';
@@ -27,6 +26,8 @@ const BUILD_WAIT_MS = 10_000;
 const USAGE_REFRESH_MS = 60_000;
 const USAGE_RECOUNT_MS = 3_600_000;
 const TAXONOMY_REFRESH_MS = 60_000;
+/** Owner names on hits may lag a rename by this much. */
+const OWNERS_REFRESH_MS = 60_000;
 const SUGGESTIONS = 8;
 /** Searches are logged in batches at most this old, so no search waits for the log's commit. */
 const LOG_FLUSH_MS = 50;
@@ -83,10 +84,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   let usageRefresh: Promise<void> | null = null;
   let labels: { at: number; byFacet: Map<FacetKey, Map<string, string>> } | null = null;
   /**
-   * The asset rows the index was last fed, kept in step with it: the page of hits becomes API JSON in one
-   * round of queries instead of two. Visibility is the index's, by the same rule as liveForSales.
+   * What each indexed asset's JSON is made of, kept in step with the index: a page of hits becomes API JSON
+   * without a query (three small queries were half of a search's time). Visibility is the index's, by the same
+   * rule as liveForSales.
    */
-  const rows = new Map<string, AssetRow>();
+  const sources = new Map<string, HitSource>();
+  let owners: { at: number; names: Map<string, string> } | null = null;
   let unlogged: SearchLogEntry[] = [];
   let logTimer: NodeJS.Timeout | null = null;
   let logWrite: Promise<void> = Promise.resolve();
@@ -106,14 +109,14 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   }
 
   async function readAndIndex(assetIds: string[]) {
-    const { assets: found, rows: foundRows } = await indexedAssets(db, { ids: assetIds });
+    const { assets: found, sources: foundSources } = await indexedAssets(db, { ids: assetIds });
     for (const asset of found) index.index(asset);
-    for (const row of foundRows) rows.set(row.id, row);
+    for (const source of foundSources) sources.set(source.row.id, source);
     const present = new Set(found.map((a) => a.id));
     for (const id of assetIds) {
       if (present.has(id)) continue;
       index.remove(id);
-      rows.delete(id);
+      sources.delete(id);
     }
   }
 
@@ -124,8 +127,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
     // A read failing while the other range is awaited must fail the build, not the process (unhandled rejection).
+    const readTexts = textBytesReader(database) ?? undefined;
     const read = (after: string | null, before: string | undefined) => {
-      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH });
+      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH }, readTexts);
       batch.catch(() => {});
       return batch;
     };
@@ -133,12 +137,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     while (ranges.length) {
       for (const range of [...ranges]) {
         const batch = await range.next;
-        if (batch.rows.length === 0) {
+        if (batch.sources.length === 0) {
           ranges.splice(ranges.indexOf(range), 1);
           continue;
         }
         range.next = read(batch.lastId, range.before);
-        for (const row of batch.rows) rows.set(row.id, row);
+        for (const source of batch.sources) sources.set(source.row.id, source);
         yield batch.assets;
         // Let other requests (health checks, uploads) through between batches.
         await yieldToEventLoop();
@@ -193,6 +197,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       changes.set(assetId, after);
     }
     index.setUsage(changes);
+  }
+
+  /** User id → name, for the owners of hits (users are few; renames show within OWNERS_REFRESH_MS). */
+  async function ownerName(ids: string[]): Promise<Map<string, string>> {
+    // A user added since the last read (a new marketer's first upload) is read at once, not named "unknown".
+    if (!owners || Date.now() - owners.at > OWNERS_REFRESH_MS || ids.some((id) => !owners!.names.has(id))) {
+      owners = { at: Date.now(), names: await ownerNames(db) };
+    }
+    return owners.names;
   }
 
   /** Slug → label per facet, for facet labels, snippets and the names of valid filter values. */
@@ -310,15 +323,20 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const query = parseQuery(params.q ?? '');
       const outcome = index.query({ query, audience: audienceOf(user), filters, limit: params.limit, offset: params.offset, now: Date.now() });
       const queryId = randomUUID();
-      const pageIds = outcome.hits.map((h) => h.assetId);
       logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
-      const pageRows = pageIds.map((id) => rows.get(id)).filter((row) => row !== undefined);
-      const [page, texts, byFacet] = await Promise.all([
-        assetJson(db, user, pageRows),
+      const [names, texts, byFacet] = await Promise.all([
+        ownerName(outcome.hits.flatMap((h) => sources.get(h.assetId)?.row.ownerId ?? [])),
         versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId)),
         taxonomyLabels(),
       ]);
-      const json = new Map(page.map((a) => [a.id, a]));
+      const json = new Map<string, AssetJson>();
+      for (const { assetId } of outcome.hits) {
+        const source = sources.get(assetId);
+        if (!source) continue;
+        const { row, terms, versions } = source;
+        const owner = names.has(row.ownerId) ? { id: row.ownerId, name: names.get(row.ownerId)! } : undefined;
+        json.set(assetId, toAssetJson(user, row, { terms, owner, versions: new Map(versions.map((v) => [v.id, v])) }));
+      }
       const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
       const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {
         const asset = json.get(hit.assetId)!;
@@ -353,12 +371,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const last = query.words.at(-1);
       if (!last) return { suggestions: [] };
       const outcome = index.query({ query, audience: audienceOf(user), filters: {}, limit: SUGGESTIONS, offset: 0, now: Date.now() });
-      const ids = outcome.hits.map((h) => h.assetId);
-      const rows = ids.length
-        ? await db.select({ id: assets.id, title: assets.title, tags: assets.tags }).from(assets).where(and(inArray(assets.id, ids), visibleTo(user)))
-        : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+      const ordered = outcome.hits.flatMap((h) => sources.get(h.assetId)?.row ?? []);
       // What the user typed before the word being completed, kept as typed.
       const typedWords = wordsOf(query.text);
       const head = query.text.slice(0, typedWords.at(-1)?.start ?? 0);

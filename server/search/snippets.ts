@@ -14,11 +14,14 @@ export interface Snippet {
 
 /** About this many characters of a long field around the matches. */
 const WINDOW = 180;
-/** A long document is scanned this far at most for its best window. */
-const SCAN_LIMIT = 400_000;
+/** A long document is scanned this far at most for its best window (and no more of it is read). */
+export const SCAN_LIMIT = 400_000;
 const SCAN_SLICE = 1_024;
 
 interface Match { start: number; end: number; word: number }
+
+/** Scratch for findMatches: 20 hits × 6 fields a search would otherwise allocate 120 sets of token arrays. */
+const tokens = new Tokens();
 
 /**
  * The snippet for one hit: the field (in the order of SNIPPET_FIELDS) matching the most query words, and in a
@@ -68,7 +71,6 @@ class WantedTerms {
 /** Where the indexed words occur in `text`; a long text is read in slices and only until all words are seen. */
 function findMatches(text: string, wanted: WantedTerms, wordCount: number): Match[] {
   const matches: Match[] = [];
-  const tokens = new Tokens();
   const seen = new Set<number>();
   const limit = Math.min(text.length, SCAN_LIMIT);
   for (let from = 0; from < limit;) {

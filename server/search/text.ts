@@ -130,6 +130,112 @@ export function tokenize(text: string, tokens: Tokens): void {
   tokens.count = count;
 }
 
+/**
+ * tokenize for UTF-8 bytes (text as PostgreSQL sends it): the same words with the same hashes as tokenize gives
+ * for the decoded string, with byte offsets. The boot build reads gigabytes of text this way, so none of it ever
+ * becomes a JavaScript string. Bytes that are not valid UTF-8 separate words.
+ */
+export function tokenizeUtf8(bytes: Uint8Array, from: number, to: number, tokens: Tokens): void {
+  tokens.reserve(((to - from) >> 1) + 2);
+  const hash1s = tokens.hash1;
+  const hash2s = tokens.hash2;
+  const starts = tokens.start;
+  const ends = tokens.end;
+  const table = FOLD;
+  let count = 0;
+  let i = from;
+  while (i < to) {
+    // Skip to the next letter or digit.
+    const first = bytes[i]!;
+    if (first < 0x80) {
+      if (table[first] === 0) { i++; continue; }
+    } else {
+      const codePoint = utf8At(bytes, i, to);
+      const fold = codePoint < TABLE_SIZE ? table[codePoint]! : codePoint === INVALID ? 0 : PAST_TABLE;
+      if (fold === 0 || fold === SKIP || (fold === PAST_TABLE && !foldPastTable(codePoint)?.length)) { i += utf8Width; continue; }
+    }
+    const start = i;
+    let h1 = SEED_1;
+    let h2 = SEED_2;
+    let length = 0;
+    for (;;) {
+      // ASCII letters and digits: the common case, in a loop of its own.
+      let byte = 0;
+      while (i < to && (byte = bytes[i]!) < 0x80) {
+        const fold = table[byte]!;
+        if (fold === 0) break;
+        if (length < MAX_TERM_LENGTH) {
+          length++;
+          h1 = Math.imul(h1 ^ fold, 0x01000193);
+          h2 = Math.imul(h2 ^ fold, 0x5bd1e995);
+        }
+        i++;
+      }
+      if (i >= to || byte < 0x80) break;
+      // Anything else: decode, fold, and go on or end the word.
+      const codePoint = utf8At(bytes, i, to);
+      const fold = codePoint < TABLE_SIZE ? table[codePoint]! : codePoint === INVALID ? 0 : PAST_TABLE;
+      if (fold > 0) {
+        if (length < MAX_TERM_LENGTH) {
+          length++;
+          h1 = Math.imul(h1 ^ fold, 0x01000193);
+          h2 = Math.imul(h2 ^ fold, 0x5bd1e995);
+        }
+      } else if (fold === 0) {
+        break;
+      } else if (fold !== SKIP) {
+        const units = fold === LONG ? LONG_FOLDS.get(codePoint)! : foldPastTable(codePoint);
+        if (units !== null && units.length === 0) break;
+        for (let k = 0; units !== null && k < units.length && length < MAX_TERM_LENGTH; k++) {
+          length++;
+          h1 = Math.imul(h1 ^ units[k]!, 0x01000193);
+          h2 = Math.imul(h2 ^ units[k]!, 0x5bd1e995);
+        }
+      }
+      i += utf8Width;
+    }
+    hash1s[count] = h1;
+    hash2s[count] = finish2(h2, length);
+    starts[count] = start;
+    ends[count] = i;
+    count++;
+  }
+  tokens.count = count;
+}
+
+/** What utf8At gives for bytes that are not UTF-8 (no code point is this large). */
+const INVALID = 0x110000;
+/** Bytes of the character utf8At last decoded (a second return value, without allocating a pair). */
+let utf8Width = 1;
+
+/** The code point of the multi-byte UTF-8 sequence at i (which ends before `to`), or INVALID. */
+function utf8At(bytes: Uint8Array, i: number, to: number): number {
+  const lead = bytes[i]!;
+  const need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc2 ? 1 : 0;
+  utf8Width = 1;
+  if (need === 0 || lead > 0xf4 || i + need >= to) return INVALID;
+  let codePoint = lead & (0x3f >> need);
+  for (let k = 1; k <= need; k++) {
+    const next = bytes[i + k]!;
+    if ((next & 0xc0) !== 0x80) return INVALID;
+    codePoint = (codePoint << 6) | (next & 0x3f);
+  }
+  // Overlong forms and surrogates are not UTF-8.
+  if ((need === 2 && (codePoint < 0x800 || (codePoint >= 0xd800 && codePoint <= 0xdfff))) || (need === 3 && (codePoint < 0x10000 || codePoint > 0x10ffff))) {
+    return INVALID;
+  }
+  utf8Width = need + 1;
+  return codePoint;
+}
+
+const utf8Decoder = new TextDecoder();
+
+/** The folded form of bytes[start, end) — one word as tokenizeUtf8 saw it. */
+export function foldedWordUtf8(bytes: Uint8Array, start: number, end: number): string {
+  const word = utf8Decoder.decode(bytes.subarray(start, end));
+  return foldedWord(word, 0, word.length);
+}
+
 /** Marks a unit past the folding table. */
 const PAST_TABLE = -3;
 

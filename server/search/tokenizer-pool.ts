@@ -65,14 +65,29 @@ export class TokenizerPool {
     return this.threads.length;
   }
 
-  /** Tokenizes documents on the next thread in turn. */
-  tokenize(documents: TokenizeRequest['documents'], averageLength: number): Promise<TokenizedDocuments> {
+  /** Tokenizes documents (text as a string or UTF-8 bytes) on the next thread in turn. */
+  tokenize(documents: { metadata: [number, string][]; text: string | Uint8Array | null }[], averageLength: number): Promise<TokenizedDocuments> {
     if (this.failure) return Promise.reject(this.failure);
     const thread = this.threads[this.next++ % this.threads.length]!;
     const id = this.nextId++;
+    // Byte texts go in one buffer that is moved to the thread: each may be a view into a larger buffer of the
+    // database driver, which posting it as it is would copy whole.
+    let size = 0;
+    for (const { text } of documents) if (text instanceof Uint8Array) size += text.length;
+    const bytes = size ? new Uint8Array(size) : null;
+    let at = 0;
+    const request: TokenizeRequest = {
+      id, averageLength, bytes,
+      documents: documents.map(({ metadata, text }) => {
+        if (!(text instanceof Uint8Array)) return { metadata, text, bytes: null };
+        bytes!.set(text, at);
+        at += text.length;
+        return { metadata, text: null, bytes: [at - text.length, at] };
+      }),
+    };
     return new Promise((resolve, reject) => {
       thread.waiting.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, averageLength, documents } satisfies TokenizeRequest);
+      thread.worker.postMessage(request, bytes ? [bytes.buffer] : []);
     });
   }
 

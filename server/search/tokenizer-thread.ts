@@ -4,7 +4,13 @@ import { parentPort } from 'node:worker_threads';
 import { TermDictionary } from './dictionary.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 
-export interface TokenizeRequest { id: number; averageLength: number; documents: { metadata: [number, string][]; text: string | null }[] }
+/** A document's text is a string, or bytes [start, end) of the request's `bytes` (UTF-8, moved, not copied). */
+export interface TokenizeRequest {
+  id: number;
+  averageLength: number;
+  documents: { metadata: [number, string][]; text: string | null; bytes: [number, number] | null }[];
+  bytes: Uint8Array | null;
+}
 export interface TokenizeReply { id: number; newTerms: string[]; packed: Int32Array }
 
 const dictionary = new TermDictionary();
@@ -13,7 +19,9 @@ const out = new Int32Builder();
 let sent = 0;
 
 parentPort!.on('message', (request: TokenizeRequest) => {
-  for (const document of request.documents) tokenizer.tokenize(document.metadata, document.text, out, request.averageLength);
+  for (const { metadata, text, bytes } of request.documents) {
+    tokenizer.tokenize(metadata, bytes ? request.bytes!.subarray(bytes[0], bytes[1]) : text, out, request.averageLength);
+  }
   const packed = out.take();
   const newTerms = dictionary.text.slice(sent);
   sent = dictionary.size;

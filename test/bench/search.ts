@@ -5,7 +5,8 @@
 //   npm run bench search                         (SEARCH_BENCH_ASSETS=10000 for a quick run)
 //
 // Uses a throwaway database on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test)
-// and drops it at the end (SEARCH_BENCH_KEEP=1 keeps it, to look into).
+// and drops it at the end. SEARCH_BENCH_DATABASE=name keeps the data in that database and, when it is already
+// there, reuses it: loading 100,000 assets takes most of a run, and tuning the index needs only the queries.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,7 @@ import { MemorySearchIndex } from '../../server/search/memory-index.ts';
 import { parseQuery } from '../../server/search/query-parser.ts';
 import { searchService, type SearchParams } from '../../server/search/service.ts';
 import { taxonomyService } from '../../server/taxonomy/service.ts';
-import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery } from './corpus/prose.ts';
+import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery, type Vocabulary } from './corpus/prose.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ASSETS = Number(process.env.SEARCH_BENCH_ASSETS || 100_000);
@@ -80,11 +81,120 @@ function summary(latencies: number[]) {
 }
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
+/** The real schema filled through COPY, and PostgreSQL's full-text index over the same data. */
+async function loadCorpus(database: Database, sql: postgres.Sql, vocab: Vocabulary) {
+  const taxonomy = taxonomyService(database.db);
+  // --- Data: the real schema, filled through COPY ---
+  await taxonomy.ensureDefaults();
+  for (const product of PRODUCTS) await taxonomy.addTerm('product', product);
+  const termIds = new Map((await sql<{ id: string; facet_key: string; slug: string }[]>`select id, facet_key, slug from terms`)
+    .map((t) => [`${t.facet_key}:${t.slug}`, t.id]));
+  const [owner] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('owner@bench', 'Owner', 'marketing', 'x') returning id`;
+  const [salesRow] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('sales@bench', 'Sales', 'sales', 'x') returning id`;
+  const assetIds = Array.from({ length: ASSETS }, () => randomUUID());
+  const versionIds = Array.from({ length: ASSETS }, () => randomUUID());
+  const now = Date.now();
+  const load = performance.now();
+  const connection = await sql.reserve();
+  // Rows reference each other both ways (asset ↔ version); load with foreign-key triggers off, as pg_restore does.
+  await connection`set session_replication_role = replica`;
+  let textChars = 0;
+  await copy(connection, 'copy blobs (sha256, size) from stdin', function* () {
+    for (let i = 0; i < ASSETS; i++) yield copyRow([i.toString(16).padStart(64, '0'), 100_000 + i]);
+  });
+  await copy(connection, `copy assets (id, title, description, kind, status, owner_id, tags, expires_at, created_at, updated_at,
+    approved_at, approved_by, current_version_id, approved_version_id) from stdin`, function* () {
+    for (let i = 0; i < ASSETS; i++) {
+      const a = corpusAsset(vocab, i, { text: false });
+      // 92 % live; the rest drafts, archived or expired, which sales must never see.
+      const mix = i % 100;
+      const status = mix < 95 && mix >= 92 ? 'draft' : mix < 97 && mix >= 95 ? 'archived' : 'approved';
+      const approved = status !== 'draft';
+      const at = new Date(now - a.ageDays * DAY).toISOString();
+      const expires = mix >= 97 && mix < 99 ? new Date(now - DAY).toISOString() : null;
+      yield copyRow([assetIds[i]!, a.title, a.description, a.kind, status, owner!.id, textArray(a.tags), expires, at, at,
+        approved ? at : null, approved ? owner!.id : null, versionIds[i]!, approved ? versionIds[i]! : null]);
+    }
+  });
+  await copy(connection, 'copy asset_terms (asset_id, term_id) from stdin', function* () {
+    for (let i = 0; i < ASSETS; i++) {
+      const a = corpusAsset(vocab, i, { text: false });
+      const slugs = [...a.personas.map((s) => `persona:${s}`), ...a.stages.map((s) => `stage:${s}`), ...a.products.map((s) => `product:${s}`),
+        ...a.industries.map((s) => `industry:${s}`), `language:${a.language}`];
+      for (const slug of slugs) yield copyRow([assetIds[i]!, termIds.get(slug)!]);
+    }
+  });
+  let events = 0;
+  await copy(connection, 'copy usage_events (asset_id, version_id, user_id, kind, counted, at) from stdin', function* () {
+    for (let i = 0; i < ASSETS; i++) {
+      const a = corpusAsset(vocab, i, { text: false });
+      for (let u = 0; u < a.uses; u++) {
+        events++;
+        yield copyRow([assetIds[i]!, versionIds[i]!, salesRow!.id, u % 3 ? 'view' : 'download', true, new Date(now - ((u * 7919) % 90) * DAY - u * 1000).toISOString()]);
+      }
+    }
+  });
+  // The text, in chunks. PostgreSQL's own to_tsvector over 2 GB takes longer than everything else in this run put
+  // together, so the benchmark writes the text's tsvector itself (what to_tsvector('simple') gives for this corpus:
+  // lower-cased runs of letters and digits with their positions; checked against PostgreSQL on a sample below)
+  // and PostgreSQL computes the title and description parts.
+  await sql`create table bench_fts (asset_id uuid primary key, tsv tsvector not null)`;
+  await sql`create table bench_text_vectors (version_id uuid primary key, tsv tsvector not null)`;
+  const vectorising: Promise<unknown>[] = [];
+  const chunk = Math.ceil(ASSETS / 20);
+  for (let from = 0; from < ASSETS; from += chunk) {
+    const to = Math.min(ASSETS, from + chunk);
+    const vectors: string[] = [];
+    await copy(connection, `copy asset_versions (id, asset_id, number, sha256, filename, mime_type, size, text, preview_status, uploaded_by)
+      from stdin`, function* () {
+      for (let i = from; i < to; i++) {
+        const a = corpusAsset(vocab, i);
+        textChars += a.text.length;
+        vectors.push(copyRow([versionIds[i]!, simpleTsvector(a.text)]));
+        yield copyRow([versionIds[i]!, assetIds[i]!, 1, i.toString(16).padStart(64, '0'), a.filename, 'application/pdf', 100_000 + i, a.text, 'ready', owner!.id]);
+      }
+    });
+    await copy(connection, 'copy bench_text_vectors (version_id, tsv) from stdin', () => vectors);
+    const ids = assetIds.slice(from, to);
+    vectorising.push(sql`insert into bench_fts
+      select a.id, setweight(to_tsvector('simple', a.title), 'A')
+        || setweight(to_tsvector('simple', a.description || ' ' || array_to_string(a.tags, ' ') || ' ' || v.filename), 'B')
+        || t.tsv
+      from assets a join asset_versions v on v.id = a.current_version_id join bench_text_vectors t on t.version_id = v.id
+      where a.id = any(${ids}::uuid[])`);
+  }
+  await connection`set session_replication_role = origin`;
+  connection.release();
+  await Promise.all(vectorising);
+  const sample = versionIds.filter((_, i) => i % Math.max(1, Math.floor(ASSETS / 200)) === 0);
+  const [check] = await sql<{ differ: number }[]>`select count(*)::int as differ from asset_versions v join bench_text_vectors t on t.version_id = v.id
+    where v.id = any(${sample}::uuid[]) and to_tsvector('simple', v.text) <> t.tsv`;
+  if (check!.differ) throw new Error(`${check!.differ} of ${sample.length} precomputed text vectors differ from PostgreSQL's to_tsvector('simple')`);
+  await sql`drop table bench_text_vectors`;
+  await sql`analyze`;
+  log(`data: ${ASSETS.toLocaleString('en')} assets, ${mb(textChars)} of text (1,000–5,000 words each), ${events.toLocaleString('en')} usage events, `
+    + `loaded with their tsvectors in ${seconds(performance.now() - load)} (text vectors equal to PostgreSQL's to_tsvector on a ${sample.length}-document sample)`);
+
+  // --- PostgreSQL full-text search on the same data ---
+  const ftsBuild = performance.now();
+  await sql.begin(async (tx) => {
+    await tx`set local maintenance_work_mem = '1GB'`;
+    await tx`create index bench_fts_gin on bench_fts using gin (tsv)`;
+  });
+  await sql`analyze bench_fts`;
+  log(`PostgreSQL GIN index built in ${seconds(performance.now() - ftsBuild)}`);
+
+}
+
 async function main() {
   const started = performance.now();
-  const name = `ch_bench_search_${process.pid}`;
+  const kept = process.env.SEARCH_BENCH_DATABASE;
+  if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) throw new Error('SEARCH_BENCH_DATABASE must be a plain lower-case name');
+  const name = kept || `ch_bench_search_${process.pid}`;
   const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  const [existing] = await admin<{ n: number }[]>`select count(*)::int as n from pg_database where datname = ${name}`;
+  const reuse = existing!.n > 0;
+  if (!reuse) await admin.unsafe(`create database ${name}`);
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
@@ -96,108 +206,12 @@ async function main() {
     sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
     log(`search benchmark: ${ASSETS.toLocaleString('en')} assets, ${QUERIES} queries, ${os.availableParallelism()} cores, Node ${process.version}`);
 
-    // --- Data: the real schema, filled through COPY ---
     const taxonomy = taxonomyService(database.db);
-    await taxonomy.ensureDefaults();
-    for (const product of PRODUCTS) await taxonomy.addTerm('product', product);
-    const termIds = new Map((await sql<{ id: string; facet_key: string; slug: string }[]>`select id, facet_key, slug from terms`)
-      .map((t) => [`${t.facet_key}:${t.slug}`, t.id]));
-    const [owner] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('owner@bench', 'Owner', 'marketing', 'x') returning id`;
-    const [salesRow] = await sql<{ id: string }[]>`insert into users (email, name, role, password_hash) values ('sales@bench', 'Sales', 'sales', 'x') returning id`;
-    const sales: CurrentUser = { id: salesRow!.id, email: 'sales@bench', name: 'Sales', role: 'sales' };
     const vocab = vocabulary();
-    const assetIds = Array.from({ length: ASSETS }, () => randomUUID());
-    const versionIds = Array.from({ length: ASSETS }, () => randomUUID());
-    const now = Date.now();
-    const load = performance.now();
-    const connection = await sql.reserve();
-    // Rows reference each other both ways (asset ↔ version); load with foreign-key triggers off, as pg_restore does.
-    await connection`set session_replication_role = replica`;
-    let textChars = 0;
-    await copy(connection, 'copy blobs (sha256, size) from stdin', function* () {
-      for (let i = 0; i < ASSETS; i++) yield copyRow([i.toString(16).padStart(64, '0'), 100_000 + i]);
-    });
-    await copy(connection, `copy assets (id, title, description, kind, status, owner_id, tags, expires_at, created_at, updated_at,
-      approved_at, approved_by, current_version_id, approved_version_id) from stdin`, function* () {
-      for (let i = 0; i < ASSETS; i++) {
-        const a = corpusAsset(vocab, i, { text: false });
-        // 92 % live; the rest drafts, archived or expired, which sales must never see.
-        const mix = i % 100;
-        const status = mix < 95 && mix >= 92 ? 'draft' : mix < 97 && mix >= 95 ? 'archived' : 'approved';
-        const approved = status !== 'draft';
-        const at = new Date(now - a.ageDays * DAY).toISOString();
-        const expires = mix >= 97 && mix < 99 ? new Date(now - DAY).toISOString() : null;
-        yield copyRow([assetIds[i]!, a.title, a.description, a.kind, status, owner!.id, textArray(a.tags), expires, at, at,
-          approved ? at : null, approved ? owner!.id : null, versionIds[i]!, approved ? versionIds[i]! : null]);
-      }
-    });
-    await copy(connection, 'copy asset_terms (asset_id, term_id) from stdin', function* () {
-      for (let i = 0; i < ASSETS; i++) {
-        const a = corpusAsset(vocab, i, { text: false });
-        const slugs = [...a.personas.map((s) => `persona:${s}`), ...a.stages.map((s) => `stage:${s}`), ...a.products.map((s) => `product:${s}`),
-          ...a.industries.map((s) => `industry:${s}`), `language:${a.language}`];
-        for (const slug of slugs) yield copyRow([assetIds[i]!, termIds.get(slug)!]);
-      }
-    });
-    let events = 0;
-    await copy(connection, 'copy usage_events (asset_id, version_id, user_id, kind, counted, at) from stdin', function* () {
-      for (let i = 0; i < ASSETS; i++) {
-        const a = corpusAsset(vocab, i, { text: false });
-        for (let u = 0; u < a.uses; u++) {
-          events++;
-          yield copyRow([assetIds[i]!, versionIds[i]!, sales.id, u % 3 ? 'view' : 'download', true, new Date(now - ((u * 7919) % 90) * DAY - u * 1000).toISOString()]);
-        }
-      }
-    });
-    // The text, in chunks. PostgreSQL's own to_tsvector over 2 GB takes longer than everything else in this run put
-    // together, so the benchmark writes the text's tsvector itself (what to_tsvector('simple') gives for this corpus:
-    // lower-cased runs of letters and digits with their positions; checked against PostgreSQL on a sample below)
-    // and PostgreSQL computes the title and description parts.
-    await sql`create table bench_fts (asset_id uuid primary key, tsv tsvector not null)`;
-    await sql`create table bench_text_vectors (version_id uuid primary key, tsv tsvector not null)`;
-    const vectorising: Promise<unknown>[] = [];
-    const chunk = Math.ceil(ASSETS / 20);
-    for (let from = 0; from < ASSETS; from += chunk) {
-      const to = Math.min(ASSETS, from + chunk);
-      const vectors: string[] = [];
-      await copy(connection, `copy asset_versions (id, asset_id, number, sha256, filename, mime_type, size, text, preview_status, uploaded_by)
-        from stdin`, function* () {
-        for (let i = from; i < to; i++) {
-          const a = corpusAsset(vocab, i);
-          textChars += a.text.length;
-          vectors.push(copyRow([versionIds[i]!, simpleTsvector(a.text)]));
-          yield copyRow([versionIds[i]!, assetIds[i]!, 1, i.toString(16).padStart(64, '0'), a.filename, 'application/pdf', 100_000 + i, a.text, 'ready', owner!.id]);
-        }
-      });
-      await copy(connection, 'copy bench_text_vectors (version_id, tsv) from stdin', () => vectors);
-      const ids = assetIds.slice(from, to);
-      vectorising.push(sql`insert into bench_fts
-        select a.id, setweight(to_tsvector('simple', a.title), 'A')
-          || setweight(to_tsvector('simple', a.description || ' ' || array_to_string(a.tags, ' ') || ' ' || v.filename), 'B')
-          || t.tsv
-        from assets a join asset_versions v on v.id = a.current_version_id join bench_text_vectors t on t.version_id = v.id
-        where a.id = any(${ids}::uuid[])`);
-    }
-    await connection`set session_replication_role = origin`;
-    connection.release();
-    await Promise.all(vectorising);
-    const sample = versionIds.filter((_, i) => i % Math.max(1, Math.floor(ASSETS / 200)) === 0);
-    const [check] = await sql<{ differ: number }[]>`select count(*)::int as differ from asset_versions v join bench_text_vectors t on t.version_id = v.id
-      where v.id = any(${sample}::uuid[]) and to_tsvector('simple', v.text) <> t.tsv`;
-    if (check!.differ) throw new Error(`${check!.differ} of ${sample.length} precomputed text vectors differ from PostgreSQL's to_tsvector('simple')`);
-    await sql`drop table bench_text_vectors`;
-    await sql`analyze`;
-    log(`data: ${ASSETS.toLocaleString('en')} assets, ${mb(textChars)} of text (1,000–5,000 words each), ${events.toLocaleString('en')} usage events, `
-      + `loaded with their tsvectors in ${seconds(performance.now() - load)} (text vectors equal to PostgreSQL's to_tsvector on a ${sample.length}-document sample)`);
-
-    // --- PostgreSQL full-text search on the same data ---
-    const ftsBuild = performance.now();
-    await sql.begin(async (tx) => {
-      await tx`set local maintenance_work_mem = '1GB'`;
-      await tx`create index bench_fts_gin on bench_fts using gin (tsv)`;
-    });
-    await sql`analyze bench_fts`;
-    log(`PostgreSQL GIN index built in ${seconds(performance.now() - ftsBuild)}`);
+    if (reuse) log(`reusing the data in database ${name}`);
+    else await loadCorpus(database, sql, vocab);
+    const [salesRow] = await sql<{ id: string }[]>`select id from users where email = 'sales@bench'`;
+    const sales: CurrentUser = { id: salesRow!.id, email: 'sales@bench', name: 'Sales', role: 'sales' };
 
     // --- Our index, built by the search service from the database, as at boot ---
     const index = new MemorySearchIndex();
@@ -283,7 +297,7 @@ async function main() {
     await stop();
     await sql?.end({ timeout: 5 });
     await database?.close();
-    if (process.env.SEARCH_BENCH_KEEP) log(`kept the data in ${url.toString()} (drop it when done)`);
+    if (kept) log(`kept the data in database ${name} (drop it when done)`);
     else await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -99,6 +99,36 @@ describe('visibility', () => {
   });
 });
 
+describe('building at boot', () => {
+  const WORDS = ['étude', 'pricing', 'roi', 'sécurité', 'datasheet', 'onboarding', 'straße', '日本語', 'cfo', 'q3'];
+  const text = (i: number) => Array.from({ length: 40 + (i % 30) }, (_, k) => WORDS[(i * 7 + k * k) % WORDS.length]).join(k(i));
+  const k = (i: number) => (i % 3 ? ' ' : ', ');
+  const assets = (bytes: boolean) => Array.from({ length: 450 }, (_, i) => {
+    const value = text(i);
+    const version = { id: `v${i}`, filename: `file-${i}.pdf`, text: bytes ? new TextEncoder().encode(value) : value };
+    return asset(`a${i}`, { title: `Asset ${WORDS[i % WORDS.length]} ${i}`, staffVersion: version, salesVersion: version });
+  });
+  async function* batches(list: IndexedAsset[]) {
+    yield list.slice(0, 300);
+    yield list.slice(300);
+  }
+
+  it('gives the same answers from tokenizer threads reading UTF-8 bytes as from indexing one asset at a time', async () => {
+    const threaded = new MemorySearchIndex();
+    expect(await threaded.indexMany(batches(assets(true)))).toBe(450);
+    const single = new MemorySearchIndex();
+    for (const a of assets(false)) single.index(a);
+    expect(threaded.documents).toBe(450);
+    // The same matches; ranks may differ a little, as a build judges text length by the average so far.
+    const matches = (index: MemorySearchIndex, q: string) => index.query(request(q, { limit: 500 })).hits.map((h) => h.assetId).sort();
+    for (const q of ['etude', 'securite roi', 'strasse', '日本語', 'pric', 'datashet', 'asset cfo', 'q3 onboarding']) {
+      expect(matches(threaded, q), q).toEqual(matches(single, q));
+      expect(matches(threaded, q).length, q).toBeGreaterThan(0);
+    }
+    expect(threaded.query(request('asset 7')).hits[0]!.assetId).toBe('a7');
+  });
+});
+
 describe('facets', () => {
   const PERSONAS = ['cfo', 'cio', 'buyer'];
   const STAGES = ['awareness', 'purchase'];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_QUERY_CHARS, MAX_QUERY_WORDS, parseQuery } from '../../server/search/query-parser.ts';
-import { fold, foldedWord, termHashes, Tokens, tokenize, wordsOf } from '../../server/search/text.ts';
+import { fold, foldedWord, foldedWordUtf8, termHashes, Tokens, tokenize, tokenizeUtf8, wordsOf } from '../../server/search/text.ts';
 
 describe('folding', () => {
   it('folds accents and case, so French and English sit side by side', () => {
@@ -30,6 +30,37 @@ describe('folding', () => {
         expect([tokens.hash1[i], tokens.hash2[i]]).toEqual(termHashes(word));
       }
     }));
+  });
+});
+
+describe('tokenizing UTF-8 bytes', () => {
+  const hashesOf = (tokens: Tokens) => Array.from({ length: tokens.count }, (_, i) => [tokens.hash1[i], tokens.hash2[i]]);
+
+  it('finds the same words with the same hashes as in the decoded text, whatever the script', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
+      const fromString = new Tokens();
+      tokenize(text, fromString);
+      const bytes = new TextEncoder().encode(text);
+      const fromBytes = new Tokens();
+      tokenizeUtf8(bytes, 0, bytes.length, fromBytes);
+      expect(hashesOf(fromBytes)).toEqual(hashesOf(fromString));
+      for (let i = 0; i < fromBytes.count; i++) {
+        expect(foldedWordUtf8(bytes, fromBytes.start[i]!, fromBytes.end[i]!)).toBe(foldedWord(text, fromString.start[i]!, fromString.end[i]!));
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('gives byte offsets, reads only the range asked, and takes broken UTF-8 as separators', () => {
+    const bytes = new TextEncoder().encode('Ça va, Straße!');
+    const tokens = new Tokens();
+    tokenizeUtf8(bytes, 0, bytes.length, tokens);
+    expect(Array.from({ length: tokens.count }, (_, i) => foldedWordUtf8(bytes, tokens.start[i]!, tokens.end[i]!))).toEqual(['ca', 'va', 'strasse']);
+    expect([tokens.start[2], tokens.end[2]]).toEqual([8, 15]);
+    tokenizeUtf8(bytes, 4, 6, tokens);
+    expect(tokens.count).toBe(1);
+    const broken = Uint8Array.from([0x61, 0xc3, 0x62, 0xff, 0x63, 0xe2, 0x82]);
+    tokenizeUtf8(broken, 0, broken.length, tokens);
+    expect(Array.from({ length: tokens.count }, (_, i) => foldedWordUtf8(broken, tokens.start[i]!, tokens.end[i]!))).toEqual(['a', 'b', 'c']);
   });
 });
 
