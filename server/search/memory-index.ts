@@ -775,13 +775,20 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         }
       }
     } else {
+      // The matched documents each facet is counted over, worked out once per distinct base: unfiltered facets
+      // share one. Each value then costs one AND and popcount per bitset word.
+      const counted = new Map<Uint32Array, Uint32Array>();
       SEARCH_FACETS.forEach((_, slot) => {
         const base = filter.except[slot] ?? filter.pass;
+        let over = counted.get(base);
+        if (!over) {
+          over = matched ? base.map((word, w) => word & matched[w]!) : base;
+          counted.set(base, over);
+        }
         for (const code of this.codesOfSlot[slot]!) {
           const bits = this.codeBits[code]!;
           let n = 0;
-          if (matched) for (let w = 0; w < base.length; w++) n += popcount(base[w]! & matched[w]! & bits[w]!);
-          else for (let w = 0; w < base.length; w++) n += popcount(base[w]! & bits[w]!);
+          for (let w = 0; w < over.length; w++) n += popcount(over[w]! & bits[w]!);
           counts[code] = n;
         }
       });

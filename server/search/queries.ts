@@ -6,7 +6,6 @@ import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
 import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
-import { SCAN_LIMIT } from './snippets.ts';
 
 /** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
 export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
@@ -102,11 +101,11 @@ export async function ownerNames(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** Extracted text of versions, for snippets of hits that matched inside the document. */
-export async function versionTexts(db: Db, versionIds: string[]): Promise<Map<string, string>> {
+/** The first `chars` characters of the extracted text of versions, for snippets of hits that matched inside the document. */
+export async function versionTexts(db: Db, versionIds: string[], chars: number): Promise<Map<string, string>> {
   if (versionIds.length === 0) return new Map();
   // substr, not left: PostgreSQL then decompresses only the start of a long text, not all of it.
-  const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`substr(${assetVersions.text}, 1, ${SCAN_LIMIT})` })
+  const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`substr(${assetVersions.text}, 1, ${chars})` })
     .from(assetVersions).where(inArray(assetVersions.id, versionIds));
   return new Map(rows.filter((r) => r.text).map((r) => [r.id, r.text!]));
 }

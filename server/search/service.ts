@@ -12,7 +12,7 @@ import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type 
 import { MemorySearchIndex } from './memory-index.ts';
 import { indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
-import { snippet, type Snippet } from './snippets.ts';
+import { SCAN_LIMIT, snippet, type Snippet } from './snippets.ts';
 import { fold, wordsOf } from './text.ts';
 
 /** PostgreSQL channel on which each process tells the others which asset changed. */
@@ -29,6 +29,11 @@ const TAXONOMY_REFRESH_MS = 60_000;
 /** Owner names on hits may lag a rename by this much. */
 const OWNERS_REFRESH_MS = 60_000;
 const SUGGESTIONS = 8;
+/**
+ * Text read for snippets: this many characters first, which holds the match for most hits and is a fraction of a
+ * long document, then up to the snippet's scan limit for the hits whose words come later.
+ */
+const SNIPPET_FIRST_READ = 16_384;
 /** Searches are logged in batches at most this old, so no search waits for the log's commit. */
 const LOG_FLUSH_MS = 50;
 const LOG_BATCH = 500;
@@ -326,7 +331,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
       const [names, texts, byFacet] = await Promise.all([
         ownerName(outcome.hits.flatMap((h) => sources.get(h.assetId)?.row.ownerId ?? [])),
-        versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId)),
+        versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_FIRST_READ),
         taxonomyLabels(),
       ]);
       const json = new Map<string, AssetJson>();
@@ -338,30 +343,34 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
         json.set(assetId, toAssetJson(user, row, { terms, owner, versions: new Map(versions.map((v) => [v.id, v])) }));
       }
       const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
-      const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {
-        const asset = json.get(hit.assetId)!;
+      const snippetOf = (asset: AssetJson, text: string | undefined) => {
         const termLabels = [
           ...asset.personas.map((s) => labelOf('persona', s)), ...asset.stages.map((s) => labelOf('stage', s)),
           ...asset.products.map((s) => labelOf('product', s)), ...asset.industries.map((s) => labelOf('industry', s)),
           ...(asset.language ? [labelOf('language', asset.language)] : []),
         ];
-        return {
-          asset,
-          score: hit.score,
-          snippet: snippet({
-            title: asset.title, tags: asset.tags.join(', '), labels: termLabels.join(', '), filename: asset.version.filename,
-            description: asset.description, text: texts.get(hit.versionId),
-          }, outcome.matched),
-          usage: { last30Days: hit.usage.last30Days },
-        };
+        return snippet({
+          title: asset.title, tags: asset.tags.join(', '), labels: termLabels.join(', '), filename: asset.version.filename,
+          description: asset.description, text,
+        }, outcome.matched);
+      };
+      const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {
+        const asset = json.get(hit.assetId)!;
+        return { asset, score: hit.score, snippet: snippetOf(asset, texts.get(hit.versionId)), usage: { last30Days: hit.usage.last30Days }, hit };
       });
+      // Words found only further into a long text: read up to the snippet's scan limit for those hits alone.
+      const later = hits.filter(({ hit, snippet: cut }) => hit.matchedIn === 'text' && cut?.field !== 'text' && (texts.get(hit.versionId)?.length ?? 0) >= SNIPPET_FIRST_READ);
+      if (later.length) {
+        const more = await versionTexts(db, later.map(({ hit }) => hit.versionId), SCAN_LIMIT);
+        for (const entry of later) entry.snippet = snippetOf(entry.asset, more.get(entry.hit.versionId)) ?? entry.snippet;
+      }
       const facets = {} as SearchResponse['facets'];
       for (const facet of SEARCH_FACETS) {
         facets[facet] = outcome.facets[facet].map(({ value, count }) => ({
           value, count, label: facet === 'kind' ? KIND_LABELS[value] ?? value : labelOf(facet, value),
         }));
       }
-      return { queryId, total: outcome.total, hits, facets };
+      return { queryId, total: outcome.total, hits: hits.map(({ hit: _hit, ...rest }) => rest), facets };
     },
 
     /** Completions of what is being typed and titles of the best matches, from assets this user may see. */

@@ -93,6 +93,17 @@ describe('matching', () => {
     expect(marked).toEqual(['halcyonite', 'coach']);
   });
 
+  it('cuts the snippet of a long document around a word found far into it', async () => {
+    const filler = Array.from({ length: 600 }, (_, i) => `Section ${i} covers the usual onboarding steps in detail.`);
+    const id = await approvedAsset(t, marketing, approver, { title: 'Long handbook' },
+      { name: 'handbook.docx', content: docx([...filler, 'Appendix: the quillwort escalation path for outages.']) });
+    await t.app.services.processing.drain();
+    const { hits } = await found(sales, { q: 'quillwort' });
+    expect(hits.map((h) => h.asset.id)).toEqual([id]);
+    expect(hits[0]!.snippet?.field).toBe('text');
+    expect(hits[0]!.snippet?.text).toContain('quillwort escalation path');
+  });
+
   it('shows where a metadata match came from', async () => {
     await approvedAsset(t, marketing, approver, { title: 'Sorrelmoor Battlecard' });
     const { snippet } = (await found(sales, { q: 'sorrelmoor' })).hits[0]!;
