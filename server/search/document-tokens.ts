@@ -26,6 +26,13 @@ export class Int32Builder {
     data.set(this.data.subarray(0, this.length));
     this.data = data;
   }
+
+  /** The pushed numbers (a copy) and a fresh, empty builder state. */
+  take(): Int32Array {
+    const out = this.data.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
 }
 
 export class DocumentTokenizer {
@@ -132,88 +139,4 @@ export class DocumentTokenizer {
     }
     return touched;
   }
-}
-
-/** Postings of a run of documents grouped by term: what tokenizer threads hand back, ready to append. */
-export interface GroupedPostings {
-  /** Term numbers, each once. */
-  terms: Int32Array;
-  /** The postings of terms[i] are docs/payloads[starts[i], starts[i + 1]). */
-  starts: Int32Array;
-  /** Positions of the documents in the run (0, 1, …), increasing within each term. */
-  docs: Int32Array;
-  payloads: Uint8Array;
-}
-
-export interface GroupedDocuments {
-  metadata: GroupedPostings;
-  text: GroupedPostings;
-  /** Words in all texts, and how many documents had text (for the average length). */
-  words: number;
-  textDocuments: number;
-}
-
-/**
- * Regroups the packed terms of `documents` consecutive documents by term (a stable counting sort, so each term's
- * documents stay in order). Done in the tokenizer threads: appending term by term touches each term's posting
- * tail once per run instead of once per document, and the main thread, which owns the postings, does only that.
- */
-export function groupByTerm(packed: Int32Array, length: number, documents: number, termCount: number): GroupedDocuments {
-  const metadataCounts = new Int32Array(termCount);
-  const textCounts = new Int32Array(termCount);
-  let metadataTotal = 0;
-  let textTotal = 0;
-  let words = 0;
-  let textDocuments = 0;
-  // First pass: postings per term.
-  for (let offset = 0, doc = 0; doc < documents; doc++) {
-    const metadataTerms = packed[offset++]!;
-    for (let i = 0; i < metadataTerms; i++, offset += 2) metadataCounts[packed[offset]!]!++;
-    metadataTotal += metadataTerms;
-    const textWords = packed[offset++]!;
-    const textTerms = packed[offset++]!;
-    if (textWords > 0) { words += textWords; textDocuments++; }
-    for (let i = 0; i < textTerms; i++, offset += 2) textCounts[packed[offset]!]!++;
-    textTotal += textTerms;
-    if (offset > length) throw new Error('packed terms end before their documents do');
-  }
-  const metadata = allocateGroups(metadataCounts, metadataTotal);
-  const text = allocateGroups(textCounts, textTotal);
-  // Second pass: place each posting; the counts now hold each term's next free slot.
-  for (let offset = 0, doc = 0; doc < documents; doc++) {
-    const metadataTerms = packed[offset++]!;
-    for (let i = 0; i < metadataTerms; i++, offset += 2) {
-      const slot = metadataCounts[packed[offset]!]!++;
-      metadata.docs[slot] = doc;
-      metadata.payloads[slot] = packed[offset + 1]!;
-    }
-    offset++;
-    const textTerms = packed[offset++]!;
-    for (let i = 0; i < textTerms; i++, offset += 2) {
-      const slot = textCounts[packed[offset]!]!++;
-      text.docs[slot] = doc;
-      text.payloads[slot] = packed[offset + 1]!;
-    }
-  }
-  return { metadata, text, words, textDocuments };
-}
-
-/** Groups sized by per-term counts; turns `counts` into each group's first slot. */
-function allocateGroups(counts: Int32Array, total: number): GroupedPostings {
-  let groups = 0;
-  for (let term = 0; term < counts.length; term++) if (counts[term]! > 0) groups++;
-  const terms = new Int32Array(groups);
-  const starts = new Int32Array(groups + 1);
-  let group = 0;
-  let at = 0;
-  for (let term = 0; term < counts.length; term++) {
-    const count = counts[term]!;
-    if (count === 0) continue;
-    terms[group] = term;
-    starts[group++] = at;
-    counts[term] = at;
-    at += count;
-  }
-  starts[groups] = total;
-  return { terms, starts, docs: new Int32Array(total), payloads: new Uint8Array(total) };
 }

@@ -5,11 +5,11 @@ import {
   SEARCH_FACETS, type AssetUsage, type FacetCount, type IndexedAsset, type IndexedVersion, type SearchFacet, type SearchHit,
   type SearchIndex, type SearchOutcome, type SearchRequest,
 } from './index.ts';
-import { PostingStore } from './postings.ts';
+import { PostingBatch, PostingStore } from './postings.ts';
 import { MAX_QUERY_WORDS } from './query-parser.ts';
 import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
 import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, usageBoost } from './ranking.ts';
-import { DocumentTokenizer, Int32Builder, type GroupedPostings } from './document-tokens.ts';
+import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 import { termHashes } from './text.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
 
@@ -23,13 +23,12 @@ const FOR_STAFF = 4;
 const TAG_SLOT = SEARCH_FACETS.length;
 const SLOT_OF: Record<string, number> = Object.fromEntries([...SEARCH_FACETS, 'tag'].map((f, i) => [f, i]));
 
-/**
- * A build this large (in assets per batch) tokenizes in threads; each thread gets this many assets at a time
- * (more assets, longer runs of postings per term to append).
- */
+/** A build this large (in assets per batch) tokenizes in threads; each thread gets this many assets at a time. */
 const THREADED_BUILD_MIN_BATCH = 200;
-const THREAD_CHUNK = 1000;
+const THREAD_CHUNK = 64;
 const BUILD_THREADS = Math.min(4, os.availableParallelism());
+/** Staged postings appended once this many have gathered (about a thousand documents' worth). */
+const STAGED_POSTINGS = 2_000_000;
 /** Tiers: a document matching more of the query's words always ranks above one matching fewer. */
 const TIER = 1e7;
 /** Tombstones are swept once they are this share of all documents. */
@@ -89,6 +88,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private textWords = 0;
   private textDocs = 0;
 
+  /** Postings of a bulk build not yet appended (see PostingBatch). */
+  private staged: { metadata: PostingBatch; text: PostingBatch } | null = null;
+
   // Scratch for indexing.
   private tokenizer = new DocumentTokenizer(this.dictionary);
   private packed = new Int32Builder();
@@ -135,16 +137,20 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     let count = 0;
     const applyOldest = async () => {
       const { assets, tokenized } = inFlight.shift()!;
-      const { grouped, translate } = await tokenized;
-      // Removals first: they may compact, which renumbers documents. The new ones then number on from `base`,
-      // in the order the thread saw them.
-      for (const asset of assets) this.removeDocuments(asset.id);
-      const base = this.docs;
-      for (const asset of assets) this.docsOf.set(asset.id, documentsOf(asset).map(([version, audience]) => this.newDocument(asset, version, audience)));
-      this.appendGrouped(this.metadata, grouped.metadata, base, translate, 1);
-      this.appendGrouped(this.text, grouped.text, base, translate, 2);
-      this.textWords += grouped.words;
-      this.textDocs += grouped.textDocuments;
+      const { packed, translate } = await tokenized;
+      let offset = 0;
+      this.staged ??= { metadata: new PostingBatch(), text: new PostingBatch() };
+      for (const asset of assets) {
+        this.removeDocuments(asset.id);
+        const numbers: number[] = [];
+        for (const [version, audience] of documentsOf(asset)) {
+          const doc = this.newDocument(asset, version, audience);
+          offset = this.addTerms(doc, packed, offset, translate);
+          numbers.push(doc);
+        }
+        this.docsOf.set(asset.id, numbers);
+      }
+      if (this.staged!.text.length + this.staged!.metadata.length > STAGED_POSTINGS) this.flushStaged();
     };
     try {
       for await (const batch of batches) {
@@ -164,7 +170,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         }
       }
       while (inFlight.length) await applyOldest();
+      this.flushStaged();
     } finally {
+      this.staged = null;
       await pool?.close();
       this.changed();
     }
@@ -301,19 +309,27 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     const doc = this.newDocument(asset, version, audience);
     this.tokenizer.tokenize(metadataOf(asset, version), version.text, this.packed, this.averageLength);
     this.termsAdded();
-    this.addTerms(doc, this.packed.data);
+    this.addTerms(doc, this.packed.data, 0, null);
     this.packed.length = 0;
     return doc;
   }
 
-  /** Appends one document's packed terms (see document-tokens.ts) to the posting lists. */
-  private addTerms(doc: number, packed: Int32Array) {
-    let offset = 0;
+  /**
+   * Appends a document's packed terms (see document-tokens.ts) to the posting lists; `translate` maps a
+   * tokenizer thread's term numbers to ours. Returns the offset after the document.
+   */
+  private addTerms(doc: number, packed: Int32Array, offset: number, translate: Int32Array | null): number {
+    const staged = this.staged;
     const metadataTerms = packed[offset++]!;
-    for (let i = 0; i < metadataTerms; i++, offset += 2) {
-      const term = packed[offset]!;
-      this.metadata.append(term, doc, packed[offset + 1]!);
-      if (!this.inExpandable[term]) this.makeExpandable(term);
+    for (let i = 0; i < metadataTerms; i++) {
+      const local = packed[offset++]!;
+      const term = translate ? translate[local]! : local;
+      const fields = packed[offset++]!;
+      if (staged) staged.metadata.add(term, doc, fields);
+      else {
+        this.metadata.append(term, doc, fields);
+        if (!this.inExpandable[term]) this.makeExpandable(term);
+      }
     }
     const words = packed[offset++]!;
     const textTerms = packed[offset++]!;
@@ -321,24 +337,28 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       this.textWords += words;
       this.textDocs++;
     }
-    for (let i = 0; i < textTerms; i++, offset += 2) {
-      const term = packed[offset]!;
-      this.text.append(term, doc, packed[offset + 1]!);
-      if (this.text.count(term) === 2 && !this.inExpandable[term]) this.makeExpandable(term);
+    const store = this.text;
+    for (let i = 0; i < textTerms; i++) {
+      const local = packed[offset++]!;
+      const term = translate ? translate[local]! : local;
+      const impact = packed[offset++]!;
+      if (staged) staged.text.add(term, doc, impact);
+      else {
+        store.append(term, doc, impact);
+        if (store.count(term) === 2 && !this.inExpandable[term]) this.makeExpandable(term);
+      }
     }
+    return offset;
   }
 
-  /**
-   * Appends postings a tokenizer thread grouped by term (its numbers, mapped through `translate`) for documents
-   * numbered from `base`. A term becomes expandable once it is in `expandableAt` documents of this store.
-   */
-  private appendGrouped(store: PostingStore, grouped: GroupedPostings, base: number, translate: Int32Array, expandableAt: number) {
-    const { terms, starts, docs, payloads } = grouped;
-    for (let group = 0; group < terms.length; group++) {
-      const term = translate[terms[group]!]!;
-      store.appendRun(term, docs, payloads, starts[group]!, starts[group + 1]!, base);
-      if (!this.inExpandable[term] && store.count(term) >= expandableAt) this.makeExpandable(term);
-    }
+  /** Appends the staged postings of a bulk build, term by term. */
+  private flushStaged() {
+    const staged = this.staged;
+    if (!staged) return;
+    staged.metadata.flushInto(this.metadata, this.dictionary.size, (term) => { if (!this.inExpandable[term]) this.makeExpandable(term); });
+    staged.text.flushInto(this.text, this.dictionary.size, (term) => {
+      if (!this.inExpandable[term] && this.text.count(term) >= 2) this.makeExpandable(term);
+    });
   }
 
   /** Average text length in words, for BM25's length normalisation (a guess until texts arrive). */

@@ -95,11 +95,8 @@ export class PostingStore {
     this.appendRun(term, single.docs, single.payloads, 0, 1);
   }
 
-  /**
-   * Adds postings docs[from, to) (increasing), each plus `docBase`, to one term: its write state is loaded once
-   * for the run.
-   */
-  appendRun(term: number, docs: Int32Array, payloads: Uint8Array, from: number, to: number, docBase = 0): void {
+  /** Adds postings docs[from, to) (increasing) to one term: its write state is loaded once for the run. */
+  appendRun(term: number, docs: Int32Array, payloads: Uint8Array, from: number, to: number): void {
     if (term >= this.heads.length) this.grow(term);
     if (term >= this.terms) this.terms = term + 1;
     const state = this.state;
@@ -122,7 +119,7 @@ export class PostingStore {
     }
     let page = this.pages[at >>> PAGE_BITS]!;
     for (let i = from; i < to; i++) {
-      const doc = docs[i]! + docBase;
+      const doc = docs[i]!;
       const payload = payloads[i]!;
       const gap = doc - last;
       if (!(gap > 0 && payload < range && gap * range < 2 ** (7 * MAX_VARINT))) {
@@ -241,5 +238,60 @@ export class PostingStore {
       if (kept) next.appendRun(term, docs, payloads, 0, kept);
     }
     return next;
+  }
+}
+
+/**
+ * Postings of many documents gathered for a bulk build, then appended term by term: a document's thousand
+ * words would otherwise each touch a different term's tail, a cache miss apiece.
+ */
+export class PostingBatch {
+  private terms = new Int32Array(1 << 16);
+  private docs = new Int32Array(1 << 16);
+  private payloads = new Uint8Array(1 << 16);
+  length = 0;
+
+  add(term: number, doc: number, payload: number): void {
+    if (this.length === this.terms.length) {
+      const size = this.length * 2;
+      const terms = new Int32Array(size);
+      terms.set(this.terms);
+      this.terms = terms;
+      const docs = new Int32Array(size);
+      docs.set(this.docs);
+      this.docs = docs;
+      const payloads = new Uint8Array(size);
+      payloads.set(this.payloads);
+      this.payloads = payloads;
+    }
+    this.terms[this.length] = term;
+    this.docs[this.length] = doc;
+    this.payloads[this.length++] = payload;
+  }
+
+  /** Appends everything to `store`, grouped by term with documents in the order added; calls `added` per term. */
+  flushInto(store: PostingStore, termCount: number, added: (term: number) => void): void {
+    const n = this.length;
+    if (n === 0) return;
+    // Counting sort by term: stable, so each term's documents stay increasing.
+    const starts = new Int32Array(termCount + 1);
+    for (let i = 0; i < n; i++) starts[this.terms[i]! + 1]!++;
+    for (let t = 0; t < termCount; t++) starts[t + 1]! += starts[t]!;
+    const next = starts.slice(0, termCount);
+    const docs = new Int32Array(n);
+    const payloads = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = next[this.terms[i]!]!++;
+      docs[slot] = this.docs[i]!;
+      payloads[slot] = this.payloads[i]!;
+    }
+    for (let term = 0; term < termCount; term++) {
+      const from = starts[term]!;
+      const to = starts[term + 1]!;
+      if (to === from) continue;
+      store.appendRun(term, docs, payloads, from, to);
+      added(term);
+    }
+    this.length = 0;
   }
 }

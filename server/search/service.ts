@@ -18,7 +18,7 @@ import { fold, wordsOf } from './text.ts';
 /** PostgreSQL channel on which each process tells the others which asset changed. */
 export const SEARCH_CHANNEL = 'content_hub_search';
 
-const BUILD_BATCH = 1000;
+const BUILD_BATCH = 500;
 /** Id ranges read in parallel at boot (ids are random UUIDs, so halves are even). */
 const BUILD_RANGES: [string | null, string | undefined][] = [[null, '80000000-0000-0000-0000-000000000000'], ['7fffffff-ffff-ffff-ffff-ffffffffffff', undefined]];
 /** A search arriving while the index is still being built waits this long, then gets a 503. */

@@ -1,13 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { threadScript } from '../worker-threads.ts';
-import type { GroupedDocuments } from './document-tokens.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenizer-thread.ts';
 
 const tokenizerScript = threadScript(new URL('./tokenizer-thread.ts', import.meta.url));
 
 export interface TokenizedDocuments {
-  /** The documents' postings grouped by term, numbered in the thread's dictionary. */
-  grouped: GroupedDocuments;
+  /** Packed terms of each document in order (see document-tokens.ts), numbered in the thread's dictionary. */
+  packed: Int32Array;
   /** Thread term number → index term number. */
   translate: Int32Array;
 }
@@ -50,7 +49,7 @@ export class TokenizerPool {
       for (const term of message.newTerms) thread.translate[thread.known++] = this.intern(term);
       const waiting = thread.waiting.get(message.id);
       thread.waiting.delete(message.id);
-      waiting?.resolve({ grouped: message.grouped, translate: thread.translate });
+      waiting?.resolve({ packed: message.packed, translate: thread.translate });
     });
     const fail = (error: Error) => {
       this.failure ??= error;

@@ -2,7 +2,7 @@
 // and sends each new word's text once, so the main thread can map its numbers to the index's.
 import { parentPort } from 'node:worker_threads';
 import { TermDictionary } from './dictionary.ts';
-import { DocumentTokenizer, groupByTerm, Int32Builder, type GroupedDocuments } from './document-tokens.ts';
+import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 
 /** A document's text is a string, or bytes [start, end) of the request's `bytes` (UTF-8, moved, not copied). */
 export interface TokenizeRequest {
@@ -11,8 +11,7 @@ export interface TokenizeRequest {
   documents: { metadata: [number, string][]; text: string | null; bytes: [number, number] | null }[];
   bytes: Uint8Array | null;
 }
-/** The documents' postings grouped by term, numbered in this thread's dictionary; its words new since the last reply. */
-export interface TokenizeReply { id: number; newTerms: string[]; grouped: GroupedDocuments }
+export interface TokenizeReply { id: number; newTerms: string[]; packed: Int32Array }
 
 const dictionary = new TermDictionary();
 const tokenizer = new DocumentTokenizer(dictionary);
@@ -23,12 +22,10 @@ parentPort!.on('message', (request: TokenizeRequest) => {
   for (const { metadata, text, bytes } of request.documents) {
     tokenizer.tokenize(metadata, bytes ? request.bytes!.subarray(bytes[0], bytes[1]) : text, out, request.averageLength);
   }
-  const grouped = groupByTerm(out.data, out.length, request.documents.length, dictionary.size);
-  out.length = 0;
+  const packed = out.take();
   const newTerms = dictionary.text.slice(sent);
   sent = dictionary.size;
-  const reply: TokenizeReply = { id: request.id, newTerms, grouped };
-  const { metadata, text } = grouped;
-  parentPort!.postMessage(reply, [metadata, text].flatMap((g) => [g.terms.buffer, g.starts.buffer, g.docs.buffer, g.payloads.buffer] as ArrayBuffer[]));
+  const reply: TokenizeReply = { id: request.id, newTerms, packed };
+  parentPort!.postMessage(reply, [packed.buffer as ArrayBuffer]);
 });
 parentPort!.postMessage({ ready: true });
