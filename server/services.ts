@@ -21,6 +21,8 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   // Indexed before the request that changed the asset answers, so the next request finds it.
   assets.onChange((change) => search.assetChanged(change.assetId));
   processing.onProcessed((event) => search.assetChanged(event.assetId));
+  // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
+  taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
   return { config, database, blobs, auth, taxonomy, assets, usage, processing, search };
 }
 

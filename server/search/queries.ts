@@ -95,6 +95,13 @@ export function textBytesReader(database: Database): TextReader | null {
   };
 }
 
+/** Ids of the assets tagged with one taxonomy term. */
+export async function assetsWithTerm(db: Db, facet: FacetKey, slug: string): Promise<string[]> {
+  const rows = await db.select({ id: assetTerms.assetId }).from(assetTerms).innerJoin(terms, eq(terms.id, assetTerms.termId))
+    .where(and(eq(terms.facetKey, facet), eq(terms.slug, slug)));
+  return rows.map((r) => r.id);
+}
+
 /** Every user's name by id (a few hundred rows at most). */
 export async function ownerNames(db: Db): Promise<Map<string, string>> {
   const rows = await db.select({ id: users.id, name: users.name }).from(users);

@@ -10,7 +10,7 @@ import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
 import { MemorySearchIndex } from './memory-index.ts';
-import { indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
+import { assetsWithTerm, indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
 import { SCAN_LIMIT, snippet, type Snippet } from './snippets.ts';
 import { fold, wordsOf } from './text.ts';
@@ -295,15 +295,40 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       }
     },
 
+    /**
+     * A taxonomy term was relabelled or moved: its assets are indexed again, here and (by one notification, not
+     * one per asset) in the other processes. Never throws, like assetChanged.
+     */
+    async termChanged(facet: FacetKey, slug: string, notify = true): Promise<void> {
+      labels = null;
+      try {
+        if (!built) for (const id of await assetsWithTerm(db, facet, slug)) changedDuringBuild.add(id);
+        else {
+          const ids = await assetsWithTerm(db, facet, slug);
+          for (let i = 0; i < ids.length; i += BUILD_BATCH) await reindex(ids.slice(i, i + BUILD_BATCH));
+        }
+      } catch (error) {
+        warn(`could not index the assets tagged ${facet} "${slug}" again`, error);
+      }
+      if (!notify) return;
+      try {
+        await db.execute(sql`select pg_notify(${SEARCH_CHANNEL}, ${JSON.stringify({ origin, term: [facet, slug] })})`);
+      } catch (error) {
+        warn('could not notify other processes of a change', error);
+      }
+    },
+
     /** A NOTIFY from some process (ourselves included, which we skip). */
     remoteChange(payload: string): Promise<void> {
-      let message: { origin?: string; assetId?: string };
+      let message: { origin?: string; assetId?: string; term?: [FacetKey, string] };
       try {
         message = JSON.parse(payload);
       } catch {
         return Promise.resolve();
       }
-      if (message.origin === origin || typeof message.assetId !== 'string') return Promise.resolve();
+      if (message.origin === origin) return Promise.resolve();
+      if (Array.isArray(message.term) && message.term.length === 2) return service.termChanged(message.term[0], message.term[1], false);
+      if (typeof message.assetId !== 'string') return Promise.resolve();
       if (!built) {
         changedDuringBuild.add(message.assetId);
         return Promise.resolve();

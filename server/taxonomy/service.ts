@@ -29,7 +29,12 @@ export function isFacetKey(key: string): key is FacetKey {
   return (FACET_KEYS as readonly string[]).includes(key);
 }
 
+/** Called after a term's label or place changed, so what shows or matches it can follow. */
+export type TermChangedListener = (facet: FacetKey, slug: string) => Promise<void>;
+
 export function taxonomyService(db: Db) {
+  const termListeners: TermChangedListener[] = [];
+
   async function facetOrThrow(key: string) {
     if (!isFacetKey(key)) throw new NotFound(`no facet "${key}"; facets are ${FACET_KEYS.join(', ')}`, 'FACET_NOT_FOUND');
     return key;
@@ -71,6 +76,10 @@ export function taxonomyService(db: Db) {
       return { slug: row.slug, label: row.label };
     },
 
+    onTermChanged(listener: TermChangedListener) {
+      termListeners.push(listener);
+    },
+
     async updateTerm(facetKey: string, slug: string, changes: { label?: string; position?: number }): Promise<Term> {
       const key = await facetOrThrow(facetKey);
       const patch: Partial<typeof terms.$inferInsert> = {};
@@ -81,6 +90,7 @@ export function taxonomyService(db: Db) {
         ? await db.update(terms).set(patch).where(where).returning()
         : await db.select().from(terms).where(where);
       if (!row) throw new NotFound(`${key} has no term "${slug}"`, 'TERM_NOT_FOUND');
+      if (Object.keys(patch).length) for (const listener of termListeners) await listener(key, slug);
       return { slug: row.slug, label: row.label };
     },
 

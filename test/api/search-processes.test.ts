@@ -65,6 +65,15 @@ describe.skipIf(!serverUrl)('several processes on one PostgreSQL', () => {
     expect(await otherFinds('foxglove', (titles) => titles.length === 0)).toEqual([]);
   });
 
+  it('searches a taxonomy label renamed through one process by its new name in every process', async () => {
+    const admin = await t.as('admin');
+    await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: admin, payload: { label: 'Bramblecrest' } });
+    await approvedAsset(t, marketing, approver, { title: 'Suite brochure', products: 'bramblecrest' });
+    expect(await otherFinds('bramblecrest', (titles) => titles.length > 0)).toEqual(['Suite brochure']);
+    await t.app.inject({ method: 'PATCH', url: '/api/taxonomy/product/terms/bramblecrest', headers: admin, payload: { label: 'Thistledown' } });
+    expect(await otherFinds('thistledown', (titles) => titles.length > 0)).toEqual(['Suite brochure']);
+  });
+
   it('keeps drafts made elsewhere from sales but shows them to marketing', async () => {
     await upload(t, marketing, { title: 'Hellebore draft' });
     let titles: string[] = [];

@@ -93,6 +93,20 @@ describe('matching', () => {
     expect(marked).toEqual(['halcyonite', 'coach']);
   });
 
+  it('finds assets by a taxonomy label right after an admin renames it', async () => {
+    const admin = await t.as('admin');
+    const added = await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: admin, payload: { label: 'Quorvane' } });
+    expect(added.statusCode).toBe(201);
+    const id = await approvedAsset(t, marketing, approver, { title: 'Platform overview', products: 'quorvane' });
+    expect(ids(await found(sales, { q: 'quorvane' }))).toEqual([id]);
+    const renamed = await t.app.inject({ method: 'PATCH', url: '/api/taxonomy/product/terms/quorvane', headers: admin, payload: { label: 'Zephyrine Cloud' } });
+    expect(renamed.statusCode).toBe(200);
+    const result = await found(sales, { q: 'zephyrine cloud' });
+    expect(ids(result)[0]).toBe(id);
+    expect(result.facets.product).toContainEqual({ value: 'quorvane', label: 'Zephyrine Cloud', count: 1 });
+    expect(ids(await found(sales, { q: 'quorvane' }))).not.toContain(id);
+  });
+
   it('cuts the snippet of a long document around a word found far into it', async () => {
     const filler = Array.from({ length: 600 }, (_, i) => `Section ${i} covers the usual onboarding steps in detail.`);
     const id = await approvedAsset(t, marketing, approver, { title: 'Long handbook' },
