@@ -105,6 +105,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private allTouched = new Int32Array(0);
   private wordTouched = new Int32Array(0);
   private termTouched = new Int32Array(0);
+  private matchedBits = new Uint32Array(0);
+  /** Bitsets facet counting works over (see facetCounts), reused from query to query. */
+  private countingBits: Uint32Array[] = [];
   private postingDocs = new Int32Array(1024);
   private postingPayloads = new Uint8Array(1024);
 
@@ -460,6 +463,8 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.wordTouched = new Int32Array(size);
     this.termTouched = new Int32Array(size);
     this.bitWords = Math.ceil(size / 32);
+    this.matchedBits = new Uint32Array(this.bitWords);
+    this.countingBits = [];
     this.codeBits = this.codeBits.map((bits) => {
       if (!bits) return bits;
       const grown = new Uint32Array(this.bitWords);
@@ -668,7 +673,8 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     const typoWords = this.typoWords;
     const score = this.score;
     const boost = this.boost;
-    const matched = new Uint32Array(this.bitWords);
+    // Scratch, not a new array per query: tens of kilobytes of buffers per query made the GC run every few queries.
+    const matched = this.matchedBits;
     let total = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i]!;
@@ -684,6 +690,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text'));
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i]!;
+      matched[doc >>> 5] = 0;
       score[doc] = 0;
       matchedWords[doc] = 0;
       typoWords[doc] = 0;
@@ -755,7 +762,8 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     };
     const except: (Uint32Array | undefined)[] = [];
     for (const slot of active) if (slot !== TAG_SLOT) except[slot] = allBut(slot);
-    return { pass: allBut(-1), except, selected };
+    // Without filters every visible document passes: the cached bitset itself, which nothing writes to.
+    return { pass: active.length ? allBut(-1) : visible, except, selected };
   }
 
   /** Documents carrying a tag, worked out when a search filters on it (tags are too many to keep bitsets for). */
@@ -802,7 +810,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         const base = filter.except[slot] ?? filter.pass;
         let over = counted.get(base);
         if (!over) {
-          over = matched ? base.map((word, w) => word & matched[w]!) : base;
+          over = base;
+          if (matched) {
+            over = this.countingBits[counted.size] ??= new Uint32Array(this.bitWords);
+            for (let w = 0; w < over.length; w++) over[w] = base[w]! & matched[w]!;
+          }
           counted.set(base, over);
         }
         for (const code of this.codesOfSlot[slot]!) {
