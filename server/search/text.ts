@@ -57,6 +57,14 @@ export class Tokens {
   start = new Int32Array(1024);
   end = new Int32Array(1024);
 
+  /** Records token `index` (within the capacity reserved). */
+  put(index: number, hash1: number, hash2: number, start: number, end: number) {
+    this.hash1[index] = hash1;
+    this.hash2[index] = hash2;
+    this.start[index] = start;
+    this.end[index] = end;
+  }
+
   reserve(capacity: number) {
     if (capacity <= this.hash1.length) return;
     let size = this.hash1.length;
@@ -79,10 +87,6 @@ export function tokenize(text: string, tokens: Tokens): void {
   const n = text.length;
   // A word needs a separator after it, so there are at most n/2 + 1 words.
   tokens.reserve((n >> 1) + 2);
-  const hash1s = tokens.hash1;
-  const hash2s = tokens.hash2;
-  const starts = tokens.start;
-  const ends = tokens.end;
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -121,11 +125,7 @@ export function tokenize(text: string, tokens: Tokens): void {
       code = text.charCodeAt(i);
       fold = code < TABLE_SIZE ? FOLD[code]! : PAST_TABLE;
     }
-    hash1s[count] = h1;
-    hash2s[count] = finish2(h2, length);
-    starts[count] = start;
-    ends[count] = i;
-    count++;
+    tokens.put(count++, h1, finish2(h2, length), start, i);
   }
   tokens.count = count;
 }
@@ -137,10 +137,6 @@ export function tokenize(text: string, tokens: Tokens): void {
  */
 export function tokenizeUtf8(bytes: Uint8Array, from: number, to: number, tokens: Tokens): void {
   tokens.reserve(((to - from) >> 1) + 2);
-  const hash1s = tokens.hash1;
-  const hash2s = tokens.hash2;
-  const starts = tokens.start;
-  const ends = tokens.end;
   const table = FOLD;
   let count = 0;
   let i = from;
@@ -194,11 +190,7 @@ export function tokenizeUtf8(bytes: Uint8Array, from: number, to: number, tokens
       }
       i += utf8Width;
     }
-    hash1s[count] = h1;
-    hash2s[count] = finish2(h2, length);
-    starts[count] = start;
-    ends[count] = i;
-    count++;
+    tokens.put(count++, h1, finish2(h2, length), start, i);
   }
   tokens.count = count;
 }
