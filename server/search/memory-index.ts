@@ -106,8 +106,12 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private wordTouched = new Int32Array(0);
   private termTouched = new Int32Array(0);
   private matchedBits = new Uint32Array(0);
-  /** Bitsets facet counting works over (see facetCounts), reused from query to query. */
-  private countingBits: Uint32Array[] = [];
+  /**
+   * Bitsets a query works with (filter masks, documents passing them, what facets are counted over), reused from
+   * query to query: a dozen 12 KB buffers per query made the GC run every few queries. Handed out by scratchBits.
+   */
+  private scratch: Uint32Array[] = [];
+  private scratchUsed = 0;
   private postingDocs = new Int32Array(1024);
   private postingPayloads = new Uint8Array(1024);
 
@@ -464,7 +468,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.termTouched = new Int32Array(size);
     this.bitWords = Math.ceil(size / 32);
     this.matchedBits = new Uint32Array(this.bitWords);
-    this.countingBits = [];
+    this.scratch = [];
     this.codeBits = this.codeBits.map((bits) => {
       if (!bits) return bits;
       const grown = new Uint32Array(this.bitWords);
@@ -665,6 +669,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   /** Applies visibility, expiry and filters to the matched documents; counts facets; keeps the best page. */
   private collect(request: SearchRequest, touchedCount: number, strongBits: number, plan: PlannedWord[]): SearchOutcome {
+    this.scratchUsed = 0;
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
     const pass = filter.pass;
@@ -703,6 +708,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   }
 
   private browseAll(request: SearchRequest): SearchOutcome {
+    this.scratchUsed = 0;
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
     let total = 0;
@@ -740,7 +746,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     for (const [facet, values] of Object.entries(request.filters)) {
       if (!values?.length) continue;
       const slot = SLOT_OF[facet]!;
-      const mask = new Uint32Array(this.bitWords);
+      const mask = this.scratchBits().fill(0);
       for (const value of values) {
         selected[slot]!.add(value);
         const code = this.codeOf.get(`${slot}:${value}`);
@@ -752,7 +758,8 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     }
     const active = masks.flatMap((mask, slot) => (mask ? [slot] : []));
     const allBut = (skip: number) => {
-      const out = visible.slice(0, this.bitWords);
+      const out = this.scratchBits();
+      out.set(visible.subarray(0, out.length));
       for (const slot of active) {
         if (slot === skip) continue;
         const mask = masks[slot]!;
@@ -764,6 +771,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     for (const slot of active) if (slot !== TAG_SLOT) except[slot] = allBut(slot);
     // Without filters every visible document passes: the cached bitset itself, which nothing writes to.
     return { pass: active.length ? allBut(-1) : visible, except, selected };
+  }
+
+  /** A bitset for the current query, with whatever a previous query left in it. */
+  private scratchBits(): Uint32Array {
+    return this.scratch[this.scratchUsed++] ??= new Uint32Array(this.bitWords);
   }
 
   /** Documents carrying a tag, worked out when a search filters on it (tags are too many to keep bitsets for). */
@@ -812,7 +824,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         if (!over) {
           over = base;
           if (matched) {
-            over = this.countingBits[counted.size] ??= new Uint32Array(this.bitWords);
+            over = this.scratchBits();
             for (let w = 0; w < over.length; w++) over[w] = base[w]! & matched[w]!;
           }
           counted.set(base, over);
