@@ -211,6 +211,25 @@ describe('visibility', () => {
   it('answers 401 to anyone not signed in', async () => {
     expect((await search({}, { q: 'x' })).statusCode).toBe(401);
   });
+
+  it('gives each hit the same asset JSON as the asset endpoint, for sales and marketing, before and after processing', async () => {
+    const id = await approvedAsset(t, marketing, approver, { title: 'Malachite rollout plan', personas: 'cio', stages: 'intent', tags: 'rollout' },
+      { name: 'malachite.docx', content: docx(['Malachite rollout in three waves.']) });
+    // A newer version waits for review: sales keep the approved one, marketing see the newest.
+    const body = await multipart({}, { name: 'malachite-v2.docx', content: docx(['Malachite rollout, revised.']) });
+    expect((await t.app.inject({ method: 'POST', url: `/api/assets/${id}/versions`, headers: { ...marketing, ...body.headers }, payload: body.payload })).statusCode).toBe(201);
+    const same = async () => {
+      for (const who of [sales, marketing]) {
+        const hit = (await found(who, { q: 'malachite' })).hits.find((h) => h.asset.id === id);
+        // The detail adds the version history; the rest is the same asset JSON.
+        const { versions: _history, ...detail } = (await t.app.inject({ method: 'GET', url: `/api/assets/${id}`, headers: who })).json();
+        expect(hit?.asset).toEqual(detail);
+      }
+    };
+    await same();
+    await t.app.services.processing.drain();
+    await same();
+  });
 });
 
 describe('facets', () => {
