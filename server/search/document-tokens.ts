@@ -106,16 +106,16 @@ export class DocumentTokenizer {
 
   /** Tokenizes text[from, to) and returns the term number of each token (in this.tokens order). */
   private resolve(text: string | Uint8Array, from: number, to: number): Int32Array {
+    // Token offsets are into `source`: the string slice, or the whole byte array.
+    let source: string | Uint8Array = text;
     if (typeof text === 'string') {
-      const slice = from === 0 && to === text.length ? text : text.slice(from, to);
-      tokenize(slice, this.tokens);
-      if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
-      this.dictionary.resolve(slice, 0, this.tokens, this.ids);
+      source = from === 0 && to === text.length ? text : text.slice(from, to);
+      tokenize(source, this.tokens);
     } else {
       tokenizeUtf8(text, from, to, this.tokens);
-      if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
-      this.dictionary.resolve(text, 0, this.tokens, this.ids);
     }
+    if (this.ids.length < this.tokens.count) this.ids = new Int32Array(this.tokens.hash1.length);
+    this.dictionary.resolve(source, 0, this.tokens, this.ids);
     if (this.dictionary.size > this.counts.length) {
       let size = this.counts.length * 2;
       while (size < this.dictionary.size) size *= 2;

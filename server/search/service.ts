@@ -204,6 +204,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     index.setUsage(changes);
   }
 
+  /** Tells the other processes what changed (see remoteChange); never throws, the change is committed anyway. */
+  async function notifyOthers(change: { assetId: string } | { term: [FacetKey, string] }) {
+    try {
+      await db.execute(sql`select pg_notify(${SEARCH_CHANNEL}, ${JSON.stringify({ origin, ...change })})`);
+    } catch (error) {
+      warn('could not notify other processes of a change', error);
+    }
+  }
+
   /** User id → name, for the owners of hits (users are few; renames show within OWNERS_REFRESH_MS). */
   async function ownerName(ids: string[]): Promise<Map<string, string>> {
     // A user added since the last read (a new marketer's first upload) is read at once, not named "unknown".
@@ -288,11 +297,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       } catch (error) {
         warn(`could not index asset ${assetId}`, error);
       }
-      try {
-        await db.execute(sql`select pg_notify(${SEARCH_CHANNEL}, ${JSON.stringify({ origin, assetId })})`);
-      } catch (error) {
-        warn('could not notify other processes of a change', error);
-      }
+      await notifyOthers({ assetId });
     },
 
     /**
@@ -302,20 +307,13 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     async termChanged(facet: FacetKey, slug: string, notify = true): Promise<void> {
       labels = null;
       try {
-        if (!built) for (const id of await assetsWithTerm(db, facet, slug)) changedDuringBuild.add(id);
-        else {
-          const ids = await assetsWithTerm(db, facet, slug);
-          for (let i = 0; i < ids.length; i += BUILD_BATCH) await reindex(ids.slice(i, i + BUILD_BATCH));
-        }
+        const ids = await assetsWithTerm(db, facet, slug);
+        if (!built) for (const id of ids) changedDuringBuild.add(id);
+        else for (let i = 0; i < ids.length; i += BUILD_BATCH) await reindex(ids.slice(i, i + BUILD_BATCH));
       } catch (error) {
         warn(`could not index the assets tagged ${facet} "${slug}" again`, error);
       }
-      if (!notify) return;
-      try {
-        await db.execute(sql`select pg_notify(${SEARCH_CHANNEL}, ${JSON.stringify({ origin, term: [facet, slug] })})`);
-      } catch (error) {
-        warn('could not notify other processes of a change', error);
-      }
+      if (notify) await notifyOthers({ term: [facet, slug] });
     },
 
     /** A NOTIFY from some process (ourselves included, which we skip). */
@@ -359,14 +357,6 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
         versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_FIRST_READ),
         taxonomyLabels(),
       ]);
-      const json = new Map<string, AssetJson>();
-      for (const { assetId } of outcome.hits) {
-        const source = sources.get(assetId);
-        if (!source) continue;
-        const { row, terms, versions } = source;
-        const owner = names.has(row.ownerId) ? { id: row.ownerId, name: names.get(row.ownerId)! } : undefined;
-        json.set(assetId, toAssetJson(user, row, { terms, owner, versions: new Map(versions.map((v) => [v.id, v])) }));
-      }
       const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
       const snippetOf = (asset: AssetJson, text: string | undefined) => {
         const termLabels = [
@@ -379,9 +369,13 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
           description: asset.description, text,
         }, outcome.matched);
       };
-      const hits = outcome.hits.filter((h) => json.has(h.assetId)).map((hit) => {
-        const asset = json.get(hit.assetId)!;
-        return { asset, score: hit.score, snippet: snippetOf(asset, texts.get(hit.versionId)), usage: { last30Days: hit.usage.last30Days }, hit };
+      const hits = outcome.hits.flatMap((hit) => {
+        const source = sources.get(hit.assetId);
+        if (!source) return [];
+        const { row, terms, versions } = source;
+        const owner = names.has(row.ownerId) ? { id: row.ownerId, name: names.get(row.ownerId)! } : undefined;
+        const asset = toAssetJson(user, row, { terms, owner, versions: new Map(versions.map((v) => [v.id, v])) });
+        return [{ hit, asset, snippet: snippetOf(asset, texts.get(hit.versionId)) }];
       });
       // Words found only further into a long text: read up to the snippet's scan limit for those hits alone.
       const later = hits.filter(({ hit, snippet: cut }) => hit.matchedIn === 'text' && cut?.field !== 'text' && (texts.get(hit.versionId)?.length ?? 0) >= SNIPPET_FIRST_READ);
@@ -395,7 +389,10 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
           value, count, label: facet === 'kind' ? KIND_LABELS[value] ?? value : labelOf(facet, value),
         }));
       }
-      return { queryId, total: outcome.total, hits: hits.map(({ hit: _hit, ...rest }) => rest), facets };
+      return {
+        queryId, total: outcome.total, facets,
+        hits: hits.map(({ hit, asset, snippet: cut }) => ({ asset, score: hit.score, snippet: cut, usage: { last30Days: hit.usage.last30Days } })),
+      };
     },
 
     /** Completions of what is being typed and titles of the best matches, from assets this user may see. */
