@@ -132,7 +132,10 @@ export async function buildApp(config: Config, database?: Database): Promise<App
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
   // Built in the background so the app answers at once; searches wait for it (briefly, then 503).
-  services.search.start().catch((error) => app.log.error({ err: error }, 'could not build the search index'));
+  services.search.start().then(
+    (report) => app.log.info(report, `search index ready: ${report.assets} assets, from ${report.from === 'snapshot' ? `its snapshot and ${report.reindexed} changed since` : 'the database'}, in ${report.ms} ms`),
+    (error) => app.log.error({ err: error }, 'could not build the search index'),
+  );
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !config.serveWeb || !['GET', 'HEAD'].includes(req.method)) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { assetService } from './assets/service.ts';
 import { authService } from './auth/service.ts';
 import type { Config } from './config.ts';
@@ -17,7 +18,8 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const usage = usageService(db);
   const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
-  const search = searchService(database, taxonomy);
+  // Beside the files, on local disk: each process keeps its own copy, and a restart loads it instead of re-reading all text.
+  const search = searchService(database, taxonomy, { snapshotFile: path.join(config.dataDir, 'search', 'index.snapshot') });
   // Indexed before the request that changed the asset answers, so the next request finds it.
   assets.onChange((change) => search.assetChanged(change.assetId));
   processing.onProcessed((event) => search.assetChanged(event.assetId));

@@ -3,6 +3,7 @@
 // routes or reports.
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { ParsedQuery } from './query-parser.ts';
+import type { SnapshotData } from './snapshot-file.ts';
 
 /** Facets the search answers with counts, and filters on. */
 export const SEARCH_FACETS = ['persona', 'stage', 'kind', 'product', 'industry', 'language'] as const;
@@ -37,6 +38,11 @@ export interface IndexedAsset {
   staffVersion: IndexedVersion;
   /** The approved version, when the asset is live for sales (approved once, not archived); else null. */
   salesVersion: IndexedVersion | null;
+  /**
+   * Changes whenever anything above does (rows by their transaction stamps, taxonomy labels by a hash), so an
+   * index loaded from a snapshot can tell which assets changed since it was saved without reading their text.
+   */
+  fingerprint: string;
 }
 
 /** Sales search live assets as approved; staff (marketing and up) search everything as it is now. */
@@ -90,4 +96,12 @@ export interface SearchIndex {
   setUsage(usage: Map<string, AssetUsage>): void;
   /** Assets held. */
   readonly size: number;
+  /** Ids of the assets held. */
+  assetIds(): Iterable<string>;
+  /** The fingerprint of an asset as it was indexed; undefined when not held. */
+  fingerprint(assetId: string): string | undefined;
+  /** What to save, so a later process can restore it instead of building (optional: an external engine keeps its own). */
+  snapshot?(): SnapshotData;
+  /** Loads a snapshot into this empty index; throws when it does not fit together. */
+  restore?(data: SnapshotData): void;
 }

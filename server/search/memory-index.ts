@@ -10,6 +10,7 @@ import { MAX_QUERY_WORDS } from './query-parser.ts';
 import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
 import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, usageBoost } from './ranking.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
+import type { SnapshotArray, SnapshotData } from './snapshot-file.ts';
 import { termHashes } from './text.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
 
@@ -69,6 +70,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private assetOf: string[] = [];
   private versionOf: string[] = [];
   private docsOf = new Map<string, number[]>();
+  private fingerprints = new Map<string, string>();
   private usage = new Map<string, AssetUsage>();
   private boostsAt = 0;
 
@@ -135,6 +137,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   index(asset: IndexedAsset): void {
     this.removeDocuments(asset.id);
     this.docsOf.set(asset.id, documentsOf(asset).map(([version, audience]) => this.addDocument(asset, version, audience)));
+    this.fingerprints.set(asset.id, asset.fingerprint);
     this.changed();
   }
 
@@ -156,6 +159,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
           numbers.push(doc);
         }
         this.docsOf.set(asset.id, numbers);
+        this.fingerprints.set(asset.id, asset.fingerprint);
       }
       if (this.staged!.text.length + this.staged!.metadata.length > STAGED_POSTINGS) this.flushStaged();
     };
@@ -178,7 +182,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       }
       while (inFlight.length) await applyOldest();
       this.flushStaged();
+      this.staged = null;
+      this.compactIfWorthIt();
     } finally {
+      // Batches still in the threads when a read failed: closing the pool rejects them, and nobody awaits them now.
+      for (const { tokenized } of inFlight) tokenized.catch(() => {});
       this.staged = null;
       await pool?.close();
       this.changed();
@@ -188,7 +196,134 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   remove(assetId: string): void {
     this.removeDocuments(assetId);
+    this.fingerprints.delete(assetId);
     this.usage.delete(assetId);
+    this.changed();
+  }
+
+  assetIds(): Iterable<string> {
+    return this.docsOf.keys();
+  }
+
+  fingerprint(assetId: string): string | undefined {
+    return this.fingerprints.get(assetId);
+  }
+
+  /**
+   * Everything needed to restore this index: the posting pages and per-document arrays as they are (not copies,
+   * so the caller writes them out before the index changes again), words, ids and facet values. Usage boosts are
+   * left out: they are recomputed from usage figures at boot anyway.
+   */
+  snapshot(): SnapshotData {
+    const metadata = this.metadata.saved();
+    const text = this.text.saved();
+    const docs = this.docs;
+    return {
+      meta: {
+        docs, dead: this.dead, textWords: this.textWords, textDocs: this.textDocs, codeSlot: this.codeSlot, codeValue: this.codeValue,
+        metadataPageEnd: metadata.pageEnd, metadataTerms: metadata.terms, textPageEnd: text.pageEnd, textTerms: text.terms,
+      },
+      arrays: {
+        flags: this.flags.subarray(0, docs), expires: this.expires.subarray(0, docs), freshAt: this.freshAt.subarray(0, docs),
+        codeStart: this.codeStart.subarray(0, docs), facetCodeCount: this.facetCodeCount.subarray(0, docs),
+        allCodeCount: this.allCodeCount.subarray(0, docs), codePool: this.codePool.subarray(0, this.codePoolEnd),
+        inExpandable: this.inExpandable.subarray(0, this.dictionary.size),
+        metadataPages: metadata.pages, metadataState: metadata.state, metadataHeads: metadata.heads, metadataLevels: metadata.levels,
+        textPages: text.pages, textState: text.state, textHeads: text.heads, textLevels: text.levels,
+      },
+      lines: {
+        words: this.dictionary.text, assetOf: this.assetOf.slice(0, docs), versionOf: this.versionOf.slice(0, docs),
+        fingerprintAssets: [...this.fingerprints.keys()], fingerprints: [...this.fingerprints.values()],
+      },
+    };
+  }
+
+  restore(data: SnapshotData): void {
+    if (this.docs || this.dictionary.size) throw new Error('only an empty index can be restored');
+    // Everything is checked before anything changes, so a snapshot that does not fit leaves this index empty.
+    const { meta, arrays, lines } = data;
+    const docs = meta.docs as number;
+    const array = <T extends SnapshotArray>(name: string, type: new (n: number) => T, length?: number): T => {
+      const value = arrays[name];
+      if (!(value instanceof type) || (length !== undefined && value.length !== length)) throw new Error(`snapshot array ${name} is missing or the wrong size`);
+      return value;
+    };
+    const pages = (name: string) => {
+      const value = arrays[name];
+      if (!Array.isArray(value) || value.some((page) => !(page instanceof Uint8Array))) throw new Error(`snapshot pages ${name} are missing`);
+      return value as Uint8Array[];
+    };
+    const stringList = (name: string, length?: number) => {
+      const value = lines[name];
+      if (!value || (length !== undefined && value.length !== length)) throw new Error(`snapshot list ${name} is missing or the wrong size`);
+      return value;
+    };
+    const words = stringList('words');
+    const inExpandable = array('inExpandable', Uint8Array, words.length);
+    const metadata = PostingStore.restored(this.metadata.payloadRange, {
+      pages: pages('metadataPages'), pageEnd: meta.metadataPageEnd as number, terms: meta.metadataTerms as number,
+      state: array('metadataState', Int32Array), heads: array('metadataHeads', Uint32Array), levels: array('metadataLevels', Uint8Array),
+    });
+    const text = PostingStore.restored(this.text.payloadRange, {
+      pages: pages('textPages'), pageEnd: meta.textPageEnd as number, terms: meta.textTerms as number,
+      state: array('textState', Int32Array), heads: array('textHeads', Uint32Array), levels: array('textLevels', Uint8Array),
+    });
+    const perDocument = {
+      flags: array('flags', Uint8Array, docs), expires: array('expires', Float64Array, docs), freshAt: array('freshAt', Float64Array, docs),
+      codeStart: array('codeStart', Int32Array, docs), facetCodeCount: array('facetCodeCount', Uint8Array, docs),
+      allCodeCount: array('allCodeCount', Uint8Array, docs),
+    };
+    const codePool = array('codePool', Int32Array);
+    const codeSlot = meta.codeSlot as number[];
+    const codeValue = meta.codeValue as string[];
+    const assetOf = stringList('assetOf', docs);
+    const versionOf = stringList('versionOf', docs);
+    const fingerprintAssets = stringList('fingerprintAssets');
+    const fingerprints = stringList('fingerprints', fingerprintAssets.length);
+    if (!Number.isInteger(docs) || codeSlot.length !== codeValue.length || Math.max(meta.metadataTerms as number, meta.textTerms as number) > words.length) {
+      throw new Error('snapshot parts do not fit together');
+    }
+    for (let doc = 0; doc < docs; doc++) {
+      const end = perDocument.codeStart[doc]! + perDocument.allCodeCount[doc]!;
+      if (end > codePool.length) throw new Error('snapshot facet codes do not fit together');
+    }
+    for (const code of codePool) if (!(code >= 0 && code < codeSlot.length)) throw new Error('snapshot facet codes do not fit together');
+
+    for (const word of words) {
+      const [h1, h2] = termHashes(word);
+      this.dictionary.add(h1, h2, word);
+    }
+    this.termsAdded();
+    for (let term = 0; term < words.length; term++) if (inExpandable[term]) this.makeExpandable(term);
+    this.metadata = metadata;
+    this.text = text;
+    this.growDocuments(Math.max(1024, docs));
+    this.docs = docs;
+    this.dead = meta.dead as number;
+    this.textWords = meta.textWords as number;
+    this.textDocs = meta.textDocs as number;
+    this.flags.set(perDocument.flags);
+    this.expires.set(perDocument.expires);
+    this.freshAt.set(perDocument.freshAt);
+    this.codeStart.set(perDocument.codeStart);
+    this.facetCodeCount.set(perDocument.facetCodeCount);
+    this.allCodeCount.set(perDocument.allCodeCount);
+    this.codePool = new Int32Array(Math.max(1 << 16, codePool.length * 2));
+    this.codePool.set(codePool);
+    this.codePoolEnd = codePool.length;
+    codeSlot.forEach((slot, i) => this.code(slot, codeValue[i]!));
+    this.assetOf = assetOf;
+    this.versionOf = versionOf;
+    for (let doc = 0; doc < docs; doc++) {
+      this.setCodeBits(doc);
+      if (!this.flags[doc]) continue;
+      const assetId = assetOf[doc]!;
+      const numbers = this.docsOf.get(assetId);
+      if (numbers) numbers.push(doc);
+      else this.docsOf.set(assetId, [doc]);
+    }
+    fingerprintAssets.forEach((assetId, i) => this.fingerprints.set(assetId, fingerprints[i]!));
+    this.refreshBoosts();
     this.changed();
   }
 
@@ -295,6 +430,11 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       this.dead++;
     }
     this.docsOf.delete(assetId);
+    // Not while a bulk build stages postings: they hold document numbers compaction would change.
+    if (!this.staged) this.compactIfWorthIt();
+  }
+
+  private compactIfWorthIt() {
     if (this.dead > COMPACT_MIN && this.dead > this.docs * COMPACT_SHARE) this.compact();
   }
 

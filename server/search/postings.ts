@@ -22,6 +22,15 @@ const BLOCK_END = 1;
 const LAST_DOC = 2;
 const COUNT = 3;
 
+export interface SavedPostings {
+  pages: Uint8Array[];
+  pageEnd: number;
+  terms: number;
+  state: Int32Array;
+  heads: Uint32Array;
+  levels: Uint8Array;
+}
+
 const blockSize = (level: number) => FIRST_BLOCK << Math.min(level, LAST_LEVEL);
 const single = { docs: new Int32Array(1), payloads: new Uint8Array(1) };
 
@@ -38,6 +47,34 @@ export class PostingStore {
 
   constructor(readonly payloadRange: number) {
     this.payloadShift = Math.log2(payloadRange) | 0;
+  }
+
+  /** What the store holds, for a snapshot: its own arrays (trimmed views, not copies), valid until it changes. */
+  saved(): SavedPostings {
+    return {
+      pages: this.pages, pageEnd: this.pageEnd, terms: this.terms,
+      state: this.state.subarray(0, this.terms * STRIDE), heads: this.heads.subarray(0, this.terms), levels: this.levels.subarray(0, this.terms),
+    };
+  }
+
+  /** A store holding what `saved` gave. */
+  static restored(payloadRange: number, saved: SavedPostings): PostingStore {
+    const store = new PostingStore(payloadRange);
+    if (saved.pages.some((page) => page.length !== PAGE_SIZE) || saved.state.length !== saved.terms * STRIDE
+      || saved.heads.length !== saved.terms || saved.levels.length !== saved.terms) {
+      throw new Error('saved postings do not fit together');
+    }
+    store.pages = saved.pages;
+    store.pageEnd = saved.pages.length ? saved.pageEnd : PAGE_SIZE;
+    store.terms = saved.terms;
+    const capacity = Math.max(1024, saved.terms);
+    store.state = new Int32Array(capacity * STRIDE);
+    store.state.set(saved.state);
+    store.heads = new Uint32Array(capacity);
+    store.heads.set(saved.heads);
+    store.levels = new Uint8Array(capacity);
+    store.levels.set(saved.levels);
+    return store;
   }
 
   /** Postings of the term, dead documents included. */

@@ -12,6 +12,7 @@ import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type 
 import { MemorySearchIndex } from './memory-index.ts';
 import { assetsWithTerm, indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
+import { readSnapshot, removeStaleTemporaries, writeSnapshot } from './snapshot-file.ts';
 import { SCAN_LIMIT, snippet, type Snippet } from './snippets.ts';
 import { fold, wordsOf } from './text.ts';
 
@@ -19,6 +20,8 @@ import { fold, wordsOf } from './text.ts';
 export const SEARCH_CHANNEL = 'content_hub_search';
 
 const BUILD_BATCH = 500;
+/** A changed index is saved this often (and when the service closes), so a crash costs a short catch-up. */
+const SNAPSHOT_EVERY_MS = 15 * 60_000;
 /** Id ranges read in parallel at boot (ids are random UUIDs, so halves are even). */
 const BUILD_RANGES: [string | null, string | undefined][] = [[null, '80000000-0000-0000-0000-000000000000'], ['7fffffff-ffff-ffff-ffff-ffffffffffff', undefined]];
 /** A search arriving while the index is still being built waits this long, then gets a 503. */
@@ -55,8 +58,23 @@ export interface SearchResponse {
   facets: Record<SearchFacet, { value: string; label: string; count: number }[]>;
 }
 
+/** How the index came up at boot. */
+export interface BootReport {
+  from: 'snapshot' | 'database';
+  /** Assets held once ready. */
+  assets: number;
+  /** Assets read with their text: all of them from the database, or those changed since the snapshot. */
+  reindexed: number;
+  ms: number;
+}
+
 export interface SearchServiceOptions {
   index?: SearchIndex;
+  /**
+   * Where the index is saved between runs (see snapshot-file.ts): a restart loads it and re-indexes only what
+   * changed since. Without it the index is built from the database at every boot.
+   */
+  snapshotFile?: string;
   /** Where failures of background work go (the index keeps serving what it has). */
   warn?: (message: string, error: unknown) => void;
 }
@@ -73,10 +91,11 @@ const KIND_LABELS = Object.fromEntries(KINDS.map((k) => [k, k.charAt(0).toUpperC
 export function searchService(database: Database, taxonomy: TaxonomyService, options: SearchServiceOptions = {}) {
   const { db } = database;
   const index = options.index ?? new MemorySearchIndex();
+  const { snapshotFile } = options;
   const warn = options.warn ?? ((message: string, error: unknown) => console.error(`search: ${message}`, error));
   /** Tells our own notifications apart from other processes'. */
   const origin = randomUUID();
-  let building: Promise<void> | null = null;
+  let building: Promise<BootReport> | null = null;
   let built = false;
   /** Assets changed while the index was being built; indexed again once it is. */
   const changedDuringBuild = new Set<string>();
@@ -95,6 +114,8 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   const sources = new Map<string, HitSource>();
   let owners: { at: number; names: Map<string, string> } | null = null;
+  /** Assets (re)indexed or removed since the snapshot was last saved. */
+  let unsaved = 0;
   let unlogged: SearchLogEntry[] = [];
   let logTimer: NodeJS.Timeout | null = null;
   let logWrite: Promise<void> = Promise.resolve();
@@ -123,6 +144,61 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       index.remove(id);
       sources.delete(id);
     }
+    unsaved += assetIds.length;
+  }
+
+  /** Writes the index to the snapshot file, in the reindex queue: what is written must not change meanwhile. */
+  let saving: Promise<void> | null = null;
+  function saveSnapshot(): Promise<void> {
+    if (!snapshotFile || !index.snapshot) return Promise.resolve();
+    if (saving) return saving;
+    const run = reindexing.then(async () => {
+      const changes = unsaved;
+      await writeSnapshot(snapshotFile, index.snapshot!());
+      unsaved -= changes;
+    }).finally(() => { saving = null; });
+    saving = run;
+    reindexing = run.catch(() => {});
+    return run;
+  }
+
+  /** Loads the saved index, if there is one that can be trusted; false means building from the database. */
+  async function restoreSnapshot(): Promise<boolean> {
+    if (!snapshotFile || !index.restore) return false;
+    await removeStaleTemporaries(snapshotFile);
+    const data = await readSnapshot(snapshotFile);
+    if (!data) return false;
+    try {
+      index.restore(data);
+      return true;
+    } catch (error) {
+      warn('the saved search index does not fit together; building it from the database', error);
+      return false;
+    }
+  }
+
+  /**
+   * After loading a snapshot: reads every asset's metadata (not its text) and compares fingerprints; assets that
+   * changed or are new since the snapshot are indexed again with their text, assets gone are dropped.
+   */
+  async function catchUp(): Promise<number> {
+    const everything = await indexedAssets(db, 'all', 'none');
+    for (const source of everything.sources) sources.set(source.row.id, source);
+    const present = new Set(everything.assets.map((asset) => asset.id));
+    const changed = everything.assets.filter((asset) => index.fingerprint(asset.id) !== asset.fingerprint).map((asset) => asset.id);
+    const gone = [...index.assetIds()].filter((id) => !present.has(id));
+    for (const id of gone) index.remove(id);
+    const readTexts = textBytesReader(database) ?? 'strings';
+    async function* changedAssets(): AsyncGenerator<IndexedAsset[]> {
+      for (let i = 0; i < changed.length; i += BUILD_BATCH) {
+        const batch = await indexedAssets(db, { ids: changed.slice(i, i + BUILD_BATCH) }, readTexts);
+        for (const source of batch.sources) sources.set(source.row.id, source);
+        yield batch.assets;
+      }
+    }
+    await index.indexMany(changedAssets());
+    unsaved += changed.length + gone.length;
+    return changed.length + gone.length;
   }
 
   /**
@@ -132,9 +208,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
     // A read failing while the other range is awaited must fail the build, not the process (unhandled rejection).
-    const readTexts = textBytesReader(database) ?? undefined;
+    const readTexts = textBytesReader(database);
     const read = (after: string | null, before: string | undefined) => {
-      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH }, readTexts);
+      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH }, readTexts ?? 'strings');
       batch.catch(() => {});
       return batch;
     };
@@ -155,15 +231,27 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     }
   }
 
-  async function build() {
-    await index.indexMany(everyAsset());
-    await refreshUsage(true);
+  async function build(): Promise<BootReport> {
+    const started = performance.now();
+    // Counted while the index is read (it is a scan of every usage event).
+    const recount = usageFigures(db);
+    recount.catch(() => {});
+    const restored = await restoreSnapshot();
+    let reindexed: number;
+    if (restored) reindexed = await catchUp();
+    else {
+      reindexed = await index.indexMany(everyAsset());
+      unsaved = Math.max(1, index.size);
+    }
+    applyRecount(await recount);
     built = true;
     if (changedDuringBuild.size) {
       const ids = [...changedDuringBuild];
       changedDuringBuild.clear();
       await reindex(ids);
     }
+    if (unsaved) void saveSnapshot().catch((error) => warn('could not save the search index', error));
+    return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, ms: Math.round(performance.now() - started) };
   }
 
   async function whenBuilt() {
@@ -180,14 +268,18 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     }
   }
 
+  /** Replaces every asset's usage figures with a full recount. */
+  function applyRecount(figures: Awaited<ReturnType<typeof usageFigures>>) {
+    const changes = new Map(figures.usage);
+    for (const assetId of usage.keys()) if (!changes.has(assetId)) changes.set(assetId, { decayed: 0, last30Days: 0 });
+    usage = figures.usage;
+    lastEventId = figures.lastEventId;
+    index.setUsage(changes);
+  }
+
   async function refreshUsage(recount: boolean) {
     if (recount) {
-      const figures = await usageFigures(db);
-      const changes = new Map(figures.usage);
-      for (const assetId of usage.keys()) if (!changes.has(assetId)) changes.set(assetId, { decayed: 0, last30Days: 0 });
-      usage = figures.usage;
-      lastEventId = figures.lastEventId;
-      index.setUsage(changes);
+      applyRecount(await usageFigures(db));
       return;
     }
     const recent = await usageSince(db, lastEventId);
@@ -264,8 +356,8 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   const service = {
     index,
 
-    /** Builds the index from the database (in the background; searches wait for it). */
-    start(): Promise<void> {
+    /** Builds the index, from its snapshot and the changes since or from the database (searches wait for it). */
+    start(): Promise<BootReport> {
       building ??= build().catch((error) => {
         building = null;
         throw error;
@@ -274,6 +366,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       if (timers.length === 0) {
         timers.push(setInterval(() => void service.refreshUsage().catch((e) => warn('usage refresh failed', e)), USAGE_REFRESH_MS).unref());
         timers.push(setInterval(() => void service.refreshUsage(true).catch((e) => warn('usage recount failed', e)), USAGE_RECOUNT_MS).unref());
+        if (snapshotFile) timers.push(setInterval(() => void service.saveIndex().catch((e) => warn('could not save the search index', e)), SNAPSHOT_EVERY_MS).unref());
       }
       return building;
     },
@@ -440,10 +533,17 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       await logWrite;
     },
 
+    /** Saves the index to the snapshot file if it changed since it was last saved (and is built). */
+    async saveIndex(): Promise<void> {
+      await saving?.catch(() => {});
+      if (built && unsaved > 0) await saveSnapshot();
+    },
+
     async close(): Promise<void> {
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       await service.flushLog();
+      await service.saveIndex().catch((error) => warn('could not save the search index', error));
     },
   };
   return service;

@@ -1,6 +1,7 @@
 // Search benchmark: 100,000 assets of 1,000–5,000 words in PostgreSQL, the index built through the real boot path,
 // then 500 fixed queries through the real search path and, in the same run, through PostgreSQL full-text search
-// (tsvector + GIN, ts_rank, LIMIT 20) on the same data. Prints build time, heap, p50/p95/p99 and the ratio.
+// (tsvector + GIN, ts_rank, LIMIT 20) on the same data. Prints the build time (from the database, as at a first
+// boot, and from the saved snapshot after 1 % of the assets changed, as at a restart), heap, p50/p95/p99 and the ratio.
 //
 //   npm run bench search                         (SEARCH_BENCH_ASSETS=10000 for a quick run)
 //
@@ -213,21 +214,43 @@ async function main() {
     const [salesRow] = await sql<{ id: string }[]>`select id from users where email = 'sales@bench'`;
     const sales: CurrentUser = { id: salesRow!.id, email: 'sales@bench', name: 'Sales', role: 'sales' };
 
-    // --- Our index, built by the search service from the database, as at boot ---
-    const index = new MemorySearchIndex();
-    const search = searchService(database, taxonomy, { index });
-    stop = () => search.close();
+    // --- Our index, built by the search service from the database, as at a first boot ---
+    const snapshotFile = path.join(dataDir, 'search', 'index.snapshot');
+    // In a function of its own, so nothing keeps this first index alive once the restart below has its own.
+    const buildMs = await (async () => {
+      const index = new MemorySearchIndex();
+      const cold = searchService(database!, taxonomy, { index, snapshotFile });
+      stop = () => cold.close();
+      const started = performance.now();
+      await cold.start();
+      const elapsed = performance.now() - started;
+      log(`index: built from the database in ${seconds(elapsed)} (${index.size.toLocaleString('en')} assets, ${index.documents.toLocaleString('en')} documents, `
+        + `${index.terms.toLocaleString('en')} terms)`);
+      const saveStarted = performance.now();
+      await cold.close();
+      stop = async () => {};
+      log(`saved to its snapshot in ${seconds(performance.now() - saveStarted)} (${mb(fs.statSync(snapshotFile).size)})`);
+      return elapsed;
+    })();
+
+    // --- A restart: the snapshot, and a catch-up on 1 % of the assets changed meanwhile ---
+    const churn = Math.ceil(ASSETS / 100);
+    await sql`update assets set updated_at = updated_at where id in (select id from assets order by id limit ${churn})`;
+    gc();
     gc();
     const heapBefore = process.memoryUsage();
-    const buildStarted = performance.now();
-    await search.start();
-    const buildMs = performance.now() - buildStarted;
+    const index = new MemorySearchIndex();
+    const search = searchService(database, taxonomy, { index, snapshotFile });
+    stop = () => search.close();
+    const restartStarted = performance.now();
+    const boot = await search.start();
+    const restartMs = performance.now() - restartStarted;
     gc();
     gc();
     const heapAfter = process.memoryUsage();
     const heldBytes = heapAfter.heapUsed + heapAfter.arrayBuffers;
-    log(`index: built from the database in ${seconds(buildMs)} (${index.size.toLocaleString('en')} assets, ${index.documents.toLocaleString('en')} documents, `
-      + `${index.terms.toLocaleString('en')} terms); heap used ${mb(heapAfter.heapUsed)} + array buffers ${mb(heapAfter.arrayBuffers)} = ${mb(heldBytes)} `
+    log(`restart: ready from the ${boot.from} in ${seconds(restartMs)}, ${boot.reindexed.toLocaleString('en')} changed assets read again; `
+      + `heap used ${mb(heapAfter.heapUsed)} + array buffers ${mb(heapAfter.arrayBuffers)} = ${mb(heldBytes)} `
       + `(index alone ${mb(heldBytes - heapBefore.heapUsed - heapBefore.arrayBuffers)}), RSS ${mb(heapAfter.rss)}`);
 
     // --- Queries ---
@@ -290,7 +313,8 @@ async function main() {
     log(`ours by query type, p95: ${[...byType].map(([type, list]) => `${type} ${ms(summary(list).p95)} (${list.length})`).join(', ')}`);
     log(`average matches per query: ours ${(totalHits / QUERIES).toFixed(0)} (all, with typos and completions), PostgreSQL ${(ftsHits / QUERIES).toFixed(1)} (first 20)`);
     const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
-    log(`targets: p95 ≤ 10 ms ${verdict(a.p95 <= 10)}; ≤ ⅕ PostgreSQL ${verdict(a.p95 <= p.p95 / 5)}; build ≤ 30 s ${verdict(buildMs <= 30_000)}; `
+    log(`targets: p95 ≤ 10 ms ${verdict(a.p95 <= 10)}; ≤ ⅕ PostgreSQL ${verdict(a.p95 <= p.p95 / 5)}; `
+      + `build ≤ 30 s: from the database ${verdict(buildMs <= 30_000)}, restart from the snapshot ${verdict(restartMs <= 30_000)}; `
       + `heap ≤ 1.5 GB ${verdict(heldBytes <= 1.5 * 1024 ** 3)}`);
     log(`benchmark took ${seconds(performance.now() - started)}`);
   } finally {

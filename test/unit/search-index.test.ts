@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndexedAsset, SearchFilters, SearchRequest } from '../../server/search/index.ts';
 import { MemorySearchIndex } from '../../server/search/memory-index.ts';
 import { parseQuery } from '../../server/search/query-parser.ts';
 import { typosAllowed } from '../../server/search/query-plan.ts';
+import { readSnapshot, writeSnapshot } from '../../server/search/snapshot-file.ts';
 import { snippet } from '../../server/search/snippets.ts';
 
 const NOW = Date.UTC(2026, 0, 15);
@@ -14,6 +18,7 @@ function asset(id: string, fields: Partial<IndexedAsset> & { text?: string | nul
     id, title: fields.title ?? id, description: fields.description ?? '', tags: fields.tags ?? [], kind: fields.kind ?? 'document',
     terms: fields.terms ?? [], expiresAt: fields.expiresAt ?? null, freshAt: fields.freshAt ?? NOW,
     staffVersion: fields.staffVersion ?? version, salesVersion: fields.salesVersion !== undefined ? fields.salesVersion : fields.sales === false ? null : version,
+    fingerprint: fields.fingerprint ?? `${id}:${fields.title ?? id}`,
   };
 }
 
@@ -126,6 +131,85 @@ describe('building at boot', () => {
       expect(matches(threaded, q).length, q).toBeGreaterThan(0);
     }
     expect(threaded.query(request('asset 7')).hits[0]!.assetId).toBe('a7');
+  });
+
+  it('replaces most of an index in one bulk build, as a catch-up after a long downtime does', async () => {
+    const index = new MemorySearchIndex();
+    const many = (edition: string) => Array.from({ length: 2_600 }, (_, i) => asset(`a${i}`, { title: `${edition} sheet ${i}`, text: `${edition} notes ${WORDS[i % WORDS.length]}` }));
+    for (const a of many('first')) index.index(a);
+    // Replacing them leaves thousands of dead documents, which would be compacted mid-build.
+    async function* inBatches(list: IndexedAsset[]) {
+      for (let i = 0; i < list.length; i += 500) yield list.slice(i, i + 500);
+    }
+    expect(await index.indexMany(inBatches(many('second')))).toBe(2_600);
+    expect(index.documents).toBe(2_600);
+    expect(index.query(request('first', { limit: 1 })).total).toBe(0);
+    expect(index.query(request('second notes', { limit: 1 })).total).toBe(2_600);
+    expect(index.query(request('sheet 2599')).hits[0]!.assetId).toBe('a2599');
+  });
+});
+
+describe('saved and restored', () => {
+  const WORDS = ['étude', 'pricing', 'roi', 'sécurité', 'datasheet', 'onboarding', 'cfo', 'q3', 'renewal', 'security'];
+  const PERSONAS = ['cfo', 'cio', 'buyer'];
+  const build = () => {
+    const index = new MemorySearchIndex();
+    for (let i = 0; i < 120; i++) {
+      const version = { id: `v${i}`, filename: `file-${i}.pdf`, text: Array.from({ length: 30 + (i % 17) }, (_, k) => WORDS[(i * 3 + k * k) % WORDS.length]).join(' ') };
+      const newer = { id: `v${i}b`, filename: `file-${i}-v2.pdf`, text: `${version.text} addendum` };
+      index.index(asset(`a${i}`, {
+        title: `Asset ${WORDS[i % WORDS.length]} ${i}`, tags: i % 4 ? [] : ['q3 launch'], kind: i % 5 ? 'document' : 'video',
+        terms: [{ facet: 'persona', slug: PERSONAS[i % 3]!, label: PERSONAS[i % 3]!.toUpperCase() }],
+        expiresAt: i % 11 === 0 ? NOW - 1 : null, freshAt: NOW - i * 86_400_000,
+        // Some wait for review with a newer version; some are drafts sales never see.
+        staffVersion: i % 7 === 0 ? newer : version, salesVersion: i % 9 === 0 ? null : version,
+      }));
+    }
+    for (let i = 0; i < 120; i += 10) index.remove(`a${i}`);
+    index.setUsage(new Map([['a3', { decayed: 5, last30Days: 5 }]]));
+    return index;
+  };
+  const QUERIES: [string, Partial<SearchRequest>][] = [
+    ['pricing', {}], ['etude securite', {}], ['renew', {}], ['secruity', {}], ['asset 7', { audience: 'staff' }], ['addendum', { audience: 'staff' }],
+    ['', {}], ['roi', { filters: { persona: ['cfo'] } }], ['q3', { filters: { tag: ['q3 launch'], kind: ['document'] } }],
+  ];
+
+  async function savedAndRestored(index: MemorySearchIndex): Promise<MemorySearchIndex> {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ch-snapshot-')), 'index.snapshot');
+    await writeSnapshot(file, index.snapshot());
+    const restored = new MemorySearchIndex();
+    restored.restore((await readSnapshot(file))!);
+    restored.setUsage(new Map([['a3', { decayed: 5, last30Days: 5 }]]));
+    fs.rmSync(path.dirname(file), { recursive: true });
+    return restored;
+  }
+
+  it('answers every query as the index it was saved from, and goes on indexing the same way', async () => {
+    const original = build();
+    const restored = await savedAndRestored(original);
+    expect(restored.size).toBe(original.size);
+    expect([...restored.assetIds()].sort()).toEqual([...original.assetIds()].sort());
+    expect(restored.fingerprint('a5')).toBe(original.fingerprint('a5'));
+    for (const [q, more] of QUERIES) {
+      expect(original.query(request(q, more)).total, q).toBeGreaterThan(0);
+      expect(restored.query(request(q, more)), q).toEqual(original.query(request(q, more)));
+    }
+    for (const index of [original, restored]) {
+      index.index(asset('late', { title: 'Late renewal playbook', text: 'renewal security pricing' }));
+      index.remove('a5');
+    }
+    for (const [q, more] of [...QUERIES, ['late renewal', {}] as const]) expect(restored.query(request(q, more)), q).toEqual(original.query(request(q, more)));
+  });
+
+  it('refuses a snapshot whose parts do not fit, and stays empty', async () => {
+    const data = build().snapshot();
+    const broken = new MemorySearchIndex();
+    expect(() => broken.restore({ ...data, lines: { ...data.lines, assetOf: data.lines.assetOf!.slice(1) } })).toThrow(/assetOf/);
+    expect(broken.size).toBe(0);
+    expect(broken.terms).toBe(0);
+    expect(() => broken.restore({ ...data, arrays: { ...data.arrays, codePool: new Int32Array([999]) } })).toThrow(/facet codes/);
+    broken.restore(data);
+    expect(broken.size).toBe(108);
   });
 });
 
