@@ -15,6 +15,8 @@ export type SearchFilters = Partial<Record<SearchFacet | 'tag', string[]>>;
 export interface IndexedVersion {
   id: string;
   filename: string;
+  /** Changes whenever the version's row does (see textStamp in queries.ts); absent for versions made up in tests. */
+  stamp?: string;
   /**
    * Text extracted from the file; null until processing has read it (or for images and videos). The boot build
    * passes it as the UTF-8 bytes the database sent, so gigabytes of it never become strings.

@@ -69,7 +69,7 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
   const metadata = new Map<string, VersionMeta>();
   const stamps = new Map<string, string>();
   for (const { text, stamp, ...meta } of versionRows) {
-    versions.set(meta.id, { id: meta.id, filename: meta.filename, text: textsRead ? textsRead.get(meta.id) ?? null : text });
+    versions.set(meta.id, { id: meta.id, filename: meta.filename, stamp, text: textsRead ? textsRead.get(meta.id) ?? null : text });
     metadata.set(meta.id, meta);
     stamps.set(meta.id, stamp);
   }

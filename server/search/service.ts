@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { toAssetJson } from '../assets/queries.ts';
@@ -12,7 +13,8 @@ import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type 
 import { MemorySearchIndex } from './memory-index.ts';
 import { assetsWithTerm, indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
-import { readSnapshot, removeStaleTemporaries, writeSnapshot } from './snapshot-file.ts';
+import { readSnapshot, removeStaleTemporaries, writeSnapshot, type SnapshotData } from './snapshot-file.ts';
+import { TextStore, type SavedTexts, type StoredText } from './text-store.ts';
 import { SCAN_LIMIT, snippet, type Snippet } from './snippets.ts';
 import { fold, wordsOf } from './text.ts';
 
@@ -65,6 +67,8 @@ export interface BootReport {
   assets: number;
   /** Assets read with their text: all of them from the database, or those changed since the snapshot. */
   reindexed: number;
+  /** Versions whose text snippets come from the local text store rather than PostgreSQL. */
+  storedTexts: number;
   ms: number;
 }
 
@@ -92,6 +96,8 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   const { db } = database;
   const index = options.index ?? new MemorySearchIndex();
   const { snapshotFile } = options;
+  /** Texts for snippets, beside the snapshot (see text-store.ts); without a snapshot they come from PostgreSQL. */
+  const texts = snapshotFile ? new TextStore(path.dirname(snapshotFile)) : null;
   const warn = options.warn ?? ((message: string, error: unknown) => console.error(`search: ${message}`, error));
   /** Tells our own notifications apart from other processes'. */
   const origin = randomUUID();
@@ -136,6 +142,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
 
   async function readAndIndex(assetIds: string[]) {
     const { assets: found, sources: foundSources } = await indexedAssets(db, { ids: assetIds });
+    await storeTexts(found);
     for (const asset of found) index.index(asset);
     for (const source of foundSources) sources.set(source.row.id, source);
     const present = new Set(found.map((a) => a.id));
@@ -147,6 +154,32 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     unsaved += assetIds.length;
   }
 
+  /** Keeps the texts of these assets' versions in the text store, unless it has them as they are. */
+  async function storeTexts(batch: IndexedAsset[]) {
+    if (!texts) return;
+    const fresh = new Map<string, { versionId: string; stamp: string; text: string | Uint8Array }>();
+    for (const asset of batch) {
+      for (const version of [asset.staffVersion, asset.salesVersion]) {
+        if (!version?.text || !version.stamp || texts.has(version.id, version.stamp)) continue;
+        fresh.set(version.id, { versionId: version.id, stamp: version.stamp, text: version.text });
+      }
+    }
+    try {
+      await texts.append([...fresh.values()]);
+    } catch (error) {
+      // Snippets of these come from PostgreSQL instead.
+      warn('could not store texts for snippets', error);
+    }
+  }
+
+  /** The start of hits' texts: from the text store, and from PostgreSQL for what it lacks. */
+  async function snippetTexts(versionIds: string[], chars: number): Promise<Map<string, StoredText>> {
+    const found = texts ? await texts.read(versionIds, chars) : new Map<string, StoredText>();
+    const missing = versionIds.filter((id) => !found.has(id));
+    for (const [id, text] of await versionTexts(db, missing, chars)) found.set(id, { text, whole: text.length < chars });
+    return found;
+  }
+
   /** Writes the index to the snapshot file, in the reindex queue: what is written must not change meanwhile. */
   let saving: Promise<void> | null = null;
   function saveSnapshot(): Promise<void> {
@@ -154,7 +187,13 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     if (saving) return saving;
     const run = reindexing.then(async () => {
       const changes = unsaved;
-      await writeSnapshot(snapshotFile, index.snapshot!());
+      const data = index.snapshot!();
+      if (texts) {
+        const held = new Set([...sources.values()].flatMap((source) => source.versions.map((v) => v.id)));
+        texts.retain((versionId) => held.has(versionId));
+        addTexts(data, await texts.saved());
+      }
+      await writeSnapshot(snapshotFile, data);
       unsaved -= changes;
     }).finally(() => { saving = null; });
     saving = run;
@@ -167,9 +206,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     if (!snapshotFile || !index.restore) return false;
     await removeStaleTemporaries(snapshotFile);
     const data = await readSnapshot(snapshotFile);
+    const saved = data && savedTexts(data);
+    await texts?.removeOrphans(new Set(saved?.files ?? []));
     if (!data) return false;
     try {
       index.restore(data);
+      if (saved) await texts?.restore(saved);
       return true;
     } catch (error) {
       warn('the saved search index does not fit together; building it from the database', error);
@@ -193,6 +235,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       for (let i = 0; i < changed.length; i += BUILD_BATCH) {
         const batch = await indexedAssets(db, { ids: changed.slice(i, i + BUILD_BATCH) }, readTexts);
         for (const source of batch.sources) sources.set(source.row.id, source);
+        await storeTexts(batch.assets);
         yield batch.assets;
       }
     }
@@ -224,6 +267,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
         }
         range.next = read(batch.lastId, range.before);
         for (const source of batch.sources) sources.set(source.row.id, source);
+        await storeTexts(batch.assets);
         yield batch.assets;
         // Let other requests (health checks, uploads) through between batches.
         await yieldToEventLoop();
@@ -251,7 +295,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       await reindex(ids);
     }
     if (unsaved) void saveSnapshot().catch((error) => warn('could not save the search index', error));
-    return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, ms: Math.round(performance.now() - started) };
+    return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, storedTexts: texts?.size ?? 0, ms: Math.round(performance.now() - started) };
   }
 
   async function whenBuilt() {
@@ -445,9 +489,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const outcome = index.query({ query, audience: audienceOf(user), filters, limit: params.limit, offset: params.offset, now: Date.now() });
       const queryId = randomUUID();
       logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
-      const [names, texts, byFacet] = await Promise.all([
+      const [names, starts, byFacet] = await Promise.all([
         ownerName(outcome.hits.flatMap((h) => sources.get(h.assetId)?.row.ownerId ?? [])),
-        versionTexts(db, outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_FIRST_READ),
+        snippetTexts(outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_FIRST_READ),
         taxonomyLabels(),
       ]);
       const labelOf = (facet: FacetKey, slug: string) => byFacet.get(facet)?.get(slug) ?? slug;
@@ -468,13 +512,13 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
         const { row, terms, versions } = source;
         const owner = names.has(row.ownerId) ? { id: row.ownerId, name: names.get(row.ownerId)! } : undefined;
         const asset = toAssetJson(user, row, { terms, owner, versions: new Map(versions.map((v) => [v.id, v])) });
-        return [{ hit, asset, snippet: snippetOf(asset, texts.get(hit.versionId)) }];
+        return [{ hit, asset, snippet: snippetOf(asset, starts.get(hit.versionId)?.text) }];
       });
       // Words found only further into a long text: read up to the snippet's scan limit for those hits alone.
-      const later = hits.filter(({ hit, snippet: cut }) => hit.matchedIn === 'text' && cut?.field !== 'text' && (texts.get(hit.versionId)?.length ?? 0) >= SNIPPET_FIRST_READ);
+      const later = hits.filter(({ hit, snippet: cut }) => hit.matchedIn === 'text' && cut?.field !== 'text' && starts.get(hit.versionId)?.whole === false);
       if (later.length) {
-        const more = await versionTexts(db, later.map(({ hit }) => hit.versionId), SCAN_LIMIT);
-        for (const entry of later) entry.snippet = snippetOf(entry.asset, more.get(entry.hit.versionId)) ?? entry.snippet;
+        const more = await snippetTexts(later.map(({ hit }) => hit.versionId), SCAN_LIMIT);
+        for (const entry of later) entry.snippet = snippetOf(entry.asset, more.get(entry.hit.versionId)?.text) ?? entry.snippet;
       }
       const facets = {} as SearchResponse['facets'];
       for (const facet of SEARCH_FACETS) {
@@ -544,9 +588,31 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       timers.length = 0;
       await service.flushLog();
       await service.saveIndex().catch((error) => warn('could not save the search index', error));
+      await texts?.close();
     },
   };
   return service;
 }
 
 export type SearchService = ReturnType<typeof searchService>;
+
+/** Adds the text store's part to a snapshot of the index. */
+function addTexts(data: SnapshotData, saved: SavedTexts) {
+  data.meta.textFiles = saved.files;
+  data.arrays.textFile = saved.file;
+  data.arrays.textAt = saved.at;
+  data.arrays.textBytes = saved.bytes;
+  data.lines.textVersions = saved.versionIds;
+  data.lines.textStamps = saved.stamps;
+}
+
+/** The text store's part of a snapshot, when it has one that fits together. */
+function savedTexts(data: SnapshotData): SavedTexts | null {
+  const { textFile: file, textAt: at, textBytes: bytes } = data.arrays;
+  const { textVersions: versionIds, textStamps: stamps } = data.lines;
+  const files = data.meta.textFiles;
+  if (!(file instanceof Uint16Array && at instanceof Float64Array && bytes instanceof Float64Array) || !versionIds || !stamps || !Array.isArray(files)) return null;
+  const count = versionIds.length;
+  if (file.length !== count || at.length !== count || bytes.length !== count || stamps.length !== count) return null;
+  return { files: files.map(String), file, at, bytes, versionIds, stamps };
+}

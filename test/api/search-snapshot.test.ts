@@ -41,7 +41,8 @@ describe('search after a restart', () => {
   it('loads the saved index and catches up on what changed while it was down', async () => {
     const renamed = await approvedAsset(t, marketing, approver, { title: 'Juniper pricing sheet' });
     const archived = await approvedAsset(t, marketing, approver, { title: 'Sorrel battlecard' });
-    await approvedAsset(t, marketing, approver, { title: 'Wisteria case study' });
+    await approvedAsset(t, marketing, approver, { title: 'Wisteria case study' },
+      { name: 'wisteria.pdf', content: await pdf(['How the trellis programme cut onboarding time']), type: 'application/pdf' });
     await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: admin, payload: { label: 'Quillwort' } });
     await approvedAsset(t, marketing, approver, { title: 'Suite overview', products: 'quillwort' });
     await t.app.services.processing.drain();
@@ -60,6 +61,10 @@ describe('search after a restart', () => {
     const { service, report } = await restart();
     // The renamed, archived, relabelled and new assets; the untouched one comes from the snapshot as it was.
     expect(report).toMatchObject({ from: 'snapshot', assets: 5, reindexed: 4 });
+    // Both documents' texts are on local disk for snippets: one kept from before, one read while catching up.
+    expect(report.storedTexts).toBe(2);
+    const [trellis] = (await service.search(sales, { q: 'trellis', limit: 20, offset: 0 })).hits;
+    expect(trellis!.snippet).toMatchObject({ field: 'text', text: expect.stringContaining('trellis programme') });
     expect(await titles(service, 'tamarind')).toEqual(['Tamarind pricing sheet']);
     expect(await titles(service, 'juniper')).toEqual([]);
     expect(await titles(service, 'sorrel')).toEqual([]);
@@ -67,12 +72,13 @@ describe('search after a restart', () => {
     expect(await titles(service, 'marigold')).toEqual(['Suite overview']);
     expect(await titles(service, 'quillwort')).toEqual([]);
     expect(await titles(service, 'zephyrine')).toEqual(['Field notes']);
-    // And it answers as the process that saw every change happen does, facets and snippets included (scores
-    // differ a little: idf counts the documents a process replaced, and the two replaced different ones).
-    for (const q of ['pricing', 'suite', 'field notes', 'case', '']) {
+    // And it finds what the process that saw every change happen finds, with the same facets and snippets (scores,
+    // so the order of near-equal hits, differ a little: idf counts the documents a process replaced, and the two
+    // replaced different ones).
+    for (const q of ['pricing', 'suite', 'field notes', 'case', 'onboarding', '']) {
       const [seen, caughtUp] = await Promise.all([t.app.services.search, service].map(async (s) => {
         const { queryId: _, hits, ...rest } = await s.search(sales, { q, limit: 20, offset: 0 });
-        return { ...rest, hits: hits.map(({ score: __, ...hit }) => hit) };
+        return { ...rest, hits: hits.map(({ score: __, ...hit }) => hit).sort((a, b) => a.asset.id.localeCompare(b.asset.id)) };
       }));
       expect(caughtUp, q).toEqual(seen);
     }

@@ -215,6 +215,8 @@ async function main() {
     const sales: CurrentUser = { id: salesRow!.id, email: 'sales@bench', name: 'Sales', role: 'sales' };
 
     // --- Our index, built by the search service from the database, as at a first boot ---
+    gc();
+    const heapBefore = process.memoryUsage();
     const snapshotFile = path.join(dataDir, 'search', 'index.snapshot');
     // In a function of its own, so nothing keeps this first index alive once the restart below has its own.
     const buildMs = await (async () => {
@@ -236,9 +238,6 @@ async function main() {
     // --- A restart: the snapshot, and a catch-up on 1 % of the assets changed meanwhile ---
     const churn = Math.ceil(ASSETS / 100);
     await sql`update assets set updated_at = updated_at where id in (select id from assets order by id limit ${churn})`;
-    gc();
-    gc();
-    const heapBefore = process.memoryUsage();
     const index = new MemorySearchIndex();
     const search = searchService(database, taxonomy, { index, snapshotFile });
     stop = () => search.close();

@@ -1,0 +1,184 @@
+// The extracted text of indexed versions, kept in local files beside the index snapshot, for snippets.
+//
+// A page of hits that matched inside documents needs the start of up to twenty texts. Read from PostgreSQL that
+// was the slowest part of a search (TOAST chunks, decompression, and buffers that are cold for rarely shown
+// documents); from a local file it is a few page-cache reads. Search engines keep "stored fields" beside their
+// index for the same reason. The files are a cache: a text not here (or in a file gone missing) is read from
+// PostgreSQL as before.
+//
+// Each process appends to a file of its own (`texts-<uuid>.bin`), so processes sharing DATA_DIR never write to
+// the same file; a process restored from a snapshot reads the files that snapshot names and appends to its own.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+const PREFIX = 'texts-';
+const SUFFIX = '.bin';
+/** A text file no snapshot names and nobody wrote to for this long belonged to a process that is gone. */
+const ORPHAN_MS = 24 * 3_600_000;
+
+/** What a snapshot keeps of the store (see saved and restore). */
+export interface SavedTexts {
+  files: string[];
+  versionIds: string[];
+  file: Uint16Array;
+  at: Float64Array;
+  bytes: Float64Array;
+  stamps: string[];
+}
+
+export interface StoredText {
+  text: string;
+  /** Whether this is the whole text, not just its start. */
+  whole: boolean;
+}
+
+interface Entry { file: number; at: number; bytes: number; stamp: string }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class TextStore {
+  private readonly ownName = `${PREFIX}${randomUUID()}${SUFFIX}`;
+  private own: fs.FileHandle | null = null;
+  private ownEnd = 0;
+  /** File names by number; entries refer to them by number. */
+  private names: string[] = [];
+  private handles: (fs.FileHandle | null)[] = [];
+  private entries = new Map<string, Entry>();
+  /** One append at a time: each writes where the previous ended. */
+  private appending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly directory: string) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Whether the text of this version, as stamped, is stored. */
+  has(versionId: string, stamp: string): boolean {
+    return this.entries.get(versionId)?.stamp === stamp;
+  }
+
+  /** Stores texts (strings or UTF-8 bytes), replacing older ones of the same versions. */
+  append(texts: { versionId: string; stamp: string; text: string | Uint8Array }[]): Promise<void> {
+    const run = this.appending.then(async () => {
+      const encoded = texts.map(({ text }) => (typeof text === 'string' ? encoder.encode(text) : text));
+      const total = encoded.reduce((sum, bytes) => sum + bytes.length, 0);
+      if (total === 0) return;
+      const own = await this.ownFile();
+      const buffer = Buffer.allocUnsafe(total);
+      let offset = 0;
+      for (const bytes of encoded) {
+        buffer.set(bytes, offset);
+        offset += bytes.length;
+      }
+      await own.handle.write(buffer, 0, total, this.ownEnd);
+      offset = 0;
+      texts.forEach(({ versionId, stamp }, i) => {
+        this.entries.set(versionId, { file: own.number, at: this.ownEnd + offset, bytes: encoded[i]!.length, stamp });
+        offset += encoded[i]!.length;
+      });
+      this.ownEnd += total;
+    });
+    this.appending = run.catch(() => {});
+    return run;
+  }
+
+  /** The first `maxBytes` of each stored text asked for (decoded); versions not stored are left out. */
+  async read(versionIds: string[], maxBytes: number): Promise<Map<string, StoredText>> {
+    const out = new Map<string, StoredText>();
+    await Promise.all(versionIds.map(async (versionId) => {
+      const entry = this.entries.get(versionId);
+      const handle = entry && this.handles[entry.file];
+      if (!entry || !handle) return;
+      const length = Math.min(entry.bytes, maxBytes);
+      const buffer = Buffer.allocUnsafe(length);
+      try {
+        const { bytesRead } = await handle.read(buffer, 0, length, entry.at);
+        if (bytesRead !== length) return;
+      } catch {
+        return;
+      }
+      const whole = length === entry.bytes;
+      let text = decoder.decode(buffer);
+      // A cut through a multi-byte character decodes as a replacement character at the end.
+      if (!whole && text.endsWith('\uFFFD')) text = text.slice(0, -1);
+      out.set(versionId, { text, whole });
+    }));
+    return out;
+  }
+
+  /** Keeps only the versions in `keep` (what the index holds), so replaced texts stop being saved. */
+  retain(keep: (versionId: string) => boolean): void {
+    for (const versionId of this.entries.keys()) if (!keep(versionId)) this.entries.delete(versionId);
+  }
+
+  /** Makes what was appended durable and describes the store for a snapshot. */
+  async saved(): Promise<SavedTexts> {
+    await this.appending;
+    await this.own?.sync();
+    const used = [...new Set([...this.entries.values()].map((e) => e.file))];
+    const renumber = new Map(used.map((file, i) => [file, i]));
+    const count = this.entries.size;
+    const saved: SavedTexts = {
+      files: used.map((file) => this.names[file]!), versionIds: [], stamps: [],
+      file: new Uint16Array(count), at: new Float64Array(count), bytes: new Float64Array(count),
+    };
+    let i = 0;
+    for (const [versionId, entry] of this.entries) {
+      saved.versionIds.push(versionId);
+      saved.stamps.push(entry.stamp);
+      saved.file[i] = renumber.get(entry.file)!;
+      saved.at[i] = entry.at;
+      saved.bytes[i++] = entry.bytes;
+    }
+    return saved;
+  }
+
+  /** Takes over the texts a snapshot names, from the files still there and long enough to hold them. */
+  async restore(saved: SavedTexts): Promise<void> {
+    const first = this.names.length;
+    const sizes: number[] = [];
+    for (const name of saved.files) {
+      const handle = path.basename(name) === name && name.startsWith(PREFIX) ? await fs.open(path.join(this.directory, name), 'r').catch(() => null) : null;
+      sizes.push(handle ? (await handle.stat()).size : -1);
+      this.names.push(name);
+      this.handles.push(handle);
+    }
+    saved.versionIds.forEach((versionId, i) => {
+      const file = saved.file[i]!;
+      const at = saved.at[i]!;
+      const bytes = saved.bytes[i]!;
+      if (file < sizes.length && at + bytes <= sizes[file]!) this.entries.set(versionId, { file: first + file, at, bytes, stamp: saved.stamps[i]! });
+    });
+  }
+
+  /** Deletes text files of processes long gone: named by no snapshot in `keep`, untouched for a day. */
+  async removeOrphans(keep: Set<string>): Promise<void> {
+    const names = await fs.readdir(this.directory).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX) || keep.has(name) || name === this.ownName) continue;
+      const file = path.join(this.directory, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > ORPHAN_MS) await fs.rm(file, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.appending;
+    await Promise.all(this.handles.map((handle) => handle?.close()));
+    this.handles = [];
+    this.own = null;
+  }
+
+  private async ownFile(): Promise<{ handle: fs.FileHandle; number: number }> {
+    if (!this.own) {
+      await fs.mkdir(this.directory, { recursive: true });
+      this.own = await fs.open(path.join(this.directory, this.ownName), 'w+');
+      this.names.push(this.ownName);
+      this.handles.push(this.own);
+    }
+    return { handle: this.own, number: this.handles.indexOf(this.own) };
+  }
+}

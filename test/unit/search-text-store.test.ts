@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TextStore } from '../../server/search/text-store.ts';
+
+describe('text store', () => {
+  let directory: string;
+  const stores: TextStore[] = [];
+  const store = () => {
+    const made = new TextStore(directory);
+    stores.push(made);
+    return made;
+  };
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-text-store-'));
+  });
+  afterEach(async () => {
+    for (const made of stores.splice(0)) await made.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('gives back the start of each text, whole when it fits, never half a character', async () => {
+    const texts = store();
+    await texts.append([
+      { versionId: 'a', stamp: '1', text: 'Étude de cas: 42 % plus rapide' },
+      { versionId: 'b', stamp: '1', text: new TextEncoder().encode('bytes as PostgreSQL sends them') },
+    ]);
+    const read = await texts.read(['a', 'b', 'unknown'], 1_000);
+    expect(read.get('a')).toEqual({ text: 'Étude de cas: 42 % plus rapide', whole: true });
+    expect(read.get('b')).toEqual({ text: 'bytes as PostgreSQL sends them', whole: true });
+    expect(read.has('unknown')).toBe(false);
+    // "É" is two bytes: one byte in, the start is empty rather than a broken character.
+    expect((await texts.read(['a'], 1)).get('a')).toEqual({ text: '', whole: false });
+    expect((await texts.read(['a'], 7)).get('a')).toEqual({ text: 'Étude ', whole: false });
+  });
+
+  it('replaces a version\'s text when its stamp changes, and knows which it holds', async () => {
+    const texts = store();
+    await texts.append([{ versionId: 'a', stamp: '1', text: 'first extraction' }]);
+    expect(texts.has('a', '1')).toBe(true);
+    expect(texts.has('a', '2')).toBe(false);
+    await texts.append([{ versionId: 'a', stamp: '2', text: 'second extraction' }]);
+    expect((await texts.read(['a'], 100)).get('a')?.text).toBe('second extraction');
+    texts.retain((versionId) => versionId !== 'a');
+    expect(texts.size).toBe(0);
+  });
+
+  it('hands its texts to the next process through a snapshot, skipping files that went missing or were cut', async () => {
+    const first = store();
+    await first.append([{ versionId: 'a', stamp: '1', text: 'kept across a restart' }]);
+    const saved = await first.saved();
+    const second = store();
+    await second.restore(saved);
+    expect((await second.read(['a'], 100)).get('a')).toEqual({ text: 'kept across a restart', whole: true });
+    // The next process appends to a file of its own; both are read.
+    await second.append([{ versionId: 'b', stamp: '1', text: 'written after the restart' }]);
+    const both = await second.saved();
+    expect(both.files).toHaveLength(2);
+
+    const [original] = saved.files;
+    fs.truncateSync(path.join(directory, original!), 5);
+    const third = store();
+    await third.restore(both);
+    expect([...(await third.read(['a', 'b'], 100)).keys()]).toEqual(['b']);
+    fs.rmSync(path.join(directory, both.files[1]!));
+    const fourth = store();
+    await fourth.restore(both);
+    expect(fourth.size).toBe(0);
+    // A name from a snapshot never reaches outside the directory.
+    const fifth = store();
+    await fifth.restore({ ...both, files: ['../../etc/passwd', '../x'] });
+    expect(fifth.size).toBe(0);
+  });
+
+  it('deletes the files of processes long gone, not the ones a snapshot names or that are still written', async () => {
+    const texts = store();
+    await texts.append([{ versionId: 'a', stamp: '1', text: 'in use' }]);
+    const [own] = (await texts.saved()).files;
+    for (const name of ['texts-gone.bin', 'texts-named.bin', 'texts-recent.bin', 'other.bin']) fs.writeFileSync(path.join(directory, name), 'x');
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    for (const name of ['texts-gone.bin', 'texts-named.bin', 'other.bin', own!]) fs.utimesSync(path.join(directory, name), dayAgo, dayAgo);
+    await texts.removeOrphans(new Set(['texts-named.bin']));
+    expect(fs.readdirSync(directory).sort()).toEqual([own!, 'other.bin', 'texts-named.bin', 'texts-recent.bin'].sort());
+  });
+});
