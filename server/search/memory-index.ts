@@ -659,6 +659,14 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   // --- Querying ---
 
+  /**
+   * Bitset words that hold documents. Bitsets are sized to the document arrays' capacity, which is up to twice the
+   * documents; loops over bitsets stop here (words past it are always zero).
+   */
+  private get liveWords(): number {
+    return (this.docs + 31) >>> 5;
+  }
+
   /** When the first sales-visible asset expires, after `now` (cached results are valid until then). */
   private nextExpiry(now: number): number {
     return this.visibleTo('sales', now).until;
@@ -831,15 +839,24 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       const tier = popcount(matchedWords[doc]! & strongBits) * (MAX_QUERY_WORDS + 1) + MAX_QUERY_WORDS - popcount(typoWords[doc]! & strongBits);
       page.offer(tier * TIER + Math.min(score[doc]! * boost[doc]!, TIER - 1), doc);
     }
-    const counts = this.facetCounts(filter, matched, touchedCount < this.bitWords * 2 ? touched.subarray(0, touchedCount) : null);
+    const counts = this.facetCounts(filter, matched, touchedCount < this.liveWords * 2 ? touched.subarray(0, touchedCount) : null);
     const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text'));
-    for (let i = 0; i < touchedCount; i++) {
-      const doc = touched[i]!;
-      matched[doc >>> 5] = 0;
-      score[doc] = 0;
-      matchedWords[doc] = 0;
-      typoWords[doc] = 0;
-      this.metadataHit[doc] = 0;
+    if (touchedCount > this.docs >>> 3) {
+      // Most documents matched (a very common word): clearing whole arrays is a few memsets, not scattered writes.
+      matched.fill(0, 0, this.liveWords);
+      score.fill(0, 0, this.docs);
+      matchedWords.fill(0, 0, this.docs);
+      typoWords.fill(0, 0, this.docs);
+      this.metadataHit.fill(0, 0, this.docs);
+    } else {
+      for (let i = 0; i < touchedCount; i++) {
+        const doc = touched[i]!;
+        matched[doc >>> 5] = 0;
+        score[doc] = 0;
+        matchedWords[doc] = 0;
+        typoWords[doc] = 0;
+        this.metadataHit[doc] = 0;
+      }
     }
     return {
       total, hits, facets: counts,
@@ -880,6 +897,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
    * facet, `except[slot]` the visible documents passing all the others (its values are counted against that).
    */
   private compileFilters(request: SearchRequest): CompiledFilter {
+    const words = this.liveWords;
     const visible = this.visibleTo(request.audience, request.now).bits;
     const masks: (Uint32Array | undefined)[] = [];
     const selected: Set<string>[] = [...SEARCH_FACETS, 'tag'].map(() => new Set());
@@ -892,18 +910,18 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         const code = this.codeOf.get(`${slot}:${value}`);
         if (code === undefined) continue;
         const bits = slot === TAG_SLOT ? this.tagBits(code) : this.codeBits[code]!;
-        for (let w = 0; w < mask.length; w++) mask[w]! |= bits[w]!;
+        for (let w = 0; w < words; w++) mask[w]! |= bits[w]!;
       }
       masks[slot] = mask;
     }
     const active = masks.flatMap((mask, slot) => (mask ? [slot] : []));
     const allBut = (skip: number) => {
       const out = this.scratchBits();
-      out.set(visible.subarray(0, out.length));
+      out.set(visible.subarray(0, words));
       for (const slot of active) {
         if (slot === skip) continue;
         const mask = masks[slot]!;
-        for (let w = 0; w < out.length; w++) out[w]! &= mask[w]!;
+        for (let w = 0; w < words; w++) out[w]! &= mask[w]!;
       }
       return out;
     };
@@ -939,6 +957,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
    * the other facets' filters. A few matches are counted one by one; many, a bitset word (32 documents) at a time.
    */
   private facetCounts(filter: CompiledFilter, matched: Uint32Array | null, few: Int32Array | null): Record<SearchFacet, FacetCount[]> {
+    const words = this.liveWords;
     const counts = new Int32Array(this.codeValue.length);
     if (few) {
       for (let i = 0; i < few.length; i++) {
@@ -965,14 +984,14 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
           over = base;
           if (matched) {
             over = this.scratchBits();
-            for (let w = 0; w < over.length; w++) over[w] = base[w]! & matched[w]!;
+            for (let w = 0; w < words; w++) over[w] = base[w]! & matched[w]!;
           }
           counted.set(base, over);
         }
         for (const code of this.codesOfSlot[slot]!) {
           const bits = this.codeBits[code]!;
           let n = 0;
-          for (let w = 0; w < over.length; w++) n += popcount(over[w]! & bits[w]!);
+          for (let w = 0; w < words; w++) n += popcount(over[w]! & bits[w]!);
           counts[code] = n;
         }
       });
