@@ -106,4 +106,6 @@ export interface SearchIndex {
   snapshot?(): SnapshotData;
   /** Loads a snapshot into this empty index; throws when it does not fit together. */
   restore?(data: SnapshotData): void;
+  /** Drops everything held. */
+  clear?(): void;
 }

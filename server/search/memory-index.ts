@@ -201,6 +201,13 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.changed();
   }
 
+  /** Drops everything held, as a new index would be (a restored snapshot that turned out mostly stale). */
+  clear(): void {
+    forgetPlans(this);
+    // Every field back to its initial value, without a second list of them to keep in step.
+    Object.assign(this, new MemorySearchIndex());
+  }
+
   assetIds(): Iterable<string> {
     return this.docsOf.keys();
   }

@@ -24,6 +24,8 @@ export const SEARCH_CHANNEL = 'content_hub_search';
 const BUILD_BATCH = 500;
 /** A changed index is saved this often (and when the service closes), so a crash costs a short catch-up. */
 const SNAPSHOT_EVERY_MS = 15 * 60_000;
+/** A snapshot with more than this share of its assets changed since is dropped for a build from the database. */
+const MOSTLY_CHANGED = 0.5;
 /** Id ranges read in parallel at boot (ids are random UUIDs, so halves are even). */
 const BUILD_RANGES: [string | null, string | undefined][] = [[null, '80000000-0000-0000-0000-000000000000'], ['7fffffff-ffff-ffff-ffff-ffffffffffff', undefined]];
 /** A search arriving while the index is still being built waits this long, then gets a 503. */
@@ -221,13 +223,20 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
 
   /**
    * After loading a snapshot: reads every asset's metadata (not its text) and compares fingerprints; assets that
-   * changed or are new since the snapshot are indexed again with their text, assets gone are dropped.
+   * changed or are new since the snapshot are indexed again with their text, assets gone are dropped. Null when
+   * so much changed that the index was cleared for a build from the database.
    */
-  async function catchUp(): Promise<number> {
+  async function catchUp(): Promise<number | null> {
     const everything = await indexedAssets(db, 'all', 'none');
     for (const source of everything.sources) sources.set(source.row.id, source);
     const present = new Set(everything.assets.map((asset) => asset.id));
     const changed = everything.assets.filter((asset) => index.fingerprint(asset.id) !== asset.fingerprint).map((asset) => asset.id);
+    // Mostly changed (a restored dump stamps every row anew, so does a migration rewriting every asset):
+    // replacing most of the index costs more than building it afresh.
+    if (changed.length > MOSTLY_CHANGED * everything.assets.length && index.clear) {
+      index.clear();
+      return null;
+    }
     const gone = [...index.assetIds()].filter((id) => !present.has(id));
     for (const id of gone) index.remove(id);
     const readTexts = textBytesReader(database) ?? 'strings';
@@ -280,10 +289,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     // Counted while the index is read (it is a scan of every usage event).
     const recount = usageFigures(db);
     recount.catch(() => {});
-    const restored = await restoreSnapshot();
-    let reindexed: number;
-    if (restored) reindexed = await catchUp();
-    else {
+    let reindexed = (await restoreSnapshot()) ? await catchUp() : null;
+    const restored = reindexed !== null;
+    if (reindexed === null) {
       reindexed = await index.indexMany(everyAsset());
       unsaved = Math.max(1, index.size);
     }

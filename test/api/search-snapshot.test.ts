@@ -1,6 +1,7 @@
 // A restart loads the saved index and re-reads only the assets changed since, instead of every document's text.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../../server/auth/roles.ts';
 import { searchService, type SearchService } from '../../server/search/service.ts';
@@ -45,6 +46,8 @@ describe('search after a restart', () => {
       { name: 'wisteria.pdf', content: await pdf(['How the trellis programme cut onboarding time']), type: 'application/pdf' });
     await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: admin, payload: { label: 'Quillwort' } });
     await approvedAsset(t, marketing, approver, { title: 'Suite overview', products: 'quillwort' });
+    // Untouched while down, so the changes below are the minority a restart catches up on.
+    for (const title of ['Alder brief', 'Birch brief', 'Cedar brief', 'Dogwood brief']) await approvedAsset(t, marketing, approver, { title });
     await t.app.services.processing.drain();
     await t.app.services.search.start();
     await t.app.services.search.saveIndex();
@@ -60,7 +63,7 @@ describe('search after a restart', () => {
 
     const { service, report } = await restart();
     // The renamed, archived, relabelled and new assets; the untouched one comes from the snapshot as it was.
-    expect(report).toMatchObject({ from: 'snapshot', assets: 5, reindexed: 4 });
+    expect(report).toMatchObject({ from: 'snapshot', assets: 9, reindexed: 4 });
     // Both documents' texts are on local disk for snippets: one kept from before, one read while catching up.
     expect(report.storedTexts).toBe(2);
     const [trellis] = (await service.search(sales, { q: 'trellis', limit: 20, offset: 0 })).hits;
@@ -75,13 +78,26 @@ describe('search after a restart', () => {
     // And it finds what the process that saw every change happen finds, with the same facets and snippets (scores,
     // so the order of near-equal hits, differ a little: idf counts the documents a process replaced, and the two
     // replaced different ones).
-    for (const q of ['pricing', 'suite', 'field notes', 'case', 'onboarding', '']) {
+    for (const q of ['pricing', 'suite', 'field notes', 'case', 'onboarding', 'brief', '']) {
       const [seen, caughtUp] = await Promise.all([t.app.services.search, service].map(async (s) => {
         const { queryId: _, hits, ...rest } = await s.search(sales, { q, limit: 20, offset: 0 });
         return { ...rest, hits: hits.map(({ score: __, ...hit }) => hit).sort((a, b) => a.asset.id.localeCompare(b.asset.id)) };
       }));
       expect(caughtUp, q).toEqual(seen);
     }
+  });
+
+  it('builds from the database when most assets changed since the snapshot, as after restoring a dump', async () => {
+    for (const title of ['Juniper pricing sheet', 'Sorrel battlecard', 'Wisteria case study']) await approvedAsset(t, marketing, approver, { title });
+    await t.app.services.processing.drain();
+    await t.app.services.search.start();
+    await t.app.services.search.saveIndex();
+    // Every row written anew, contents unchanged: what a dump and restore (or a migration rewriting rows) does.
+    await t.app.services.database.db.execute(sql`update assets set updated_at = updated_at`);
+    const { service, report } = await restart();
+    expect(report).toMatchObject({ from: 'database', assets: 3, reindexed: 3 });
+    expect(await titles(service, 'sorrel')).toEqual(['Sorrel battlecard']);
+    expect(await titles(service, 'pricing')).toEqual(['Juniper pricing sheet']);
   });
 
   it('builds from the database when the saved index is damaged, and saves a good one', async () => {

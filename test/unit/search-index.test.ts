@@ -201,6 +201,17 @@ describe('saved and restored', () => {
     for (const [q, more] of [...QUERIES, ['late renewal', {}] as const]) expect(restored.query(request(q, more)), q).toEqual(original.query(request(q, more)));
   });
 
+  it('forgets everything when cleared, and indexes afresh as a new index would', () => {
+    const index = build();
+    index.clear();
+    expect(index.size).toBe(0);
+    expect(index.terms).toBe(0);
+    expect(index.query(request('pricing')).total).toBe(0);
+    const fresh = new MemorySearchIndex();
+    for (const target of [index, fresh]) target.index(asset('again', { title: 'Pricing again', text: 'renewal pricing' }));
+    for (const q of ['pricing', 'renew', 'pricng']) expect(index.query(request(q)), q).toEqual(fresh.query(request(q)));
+  });
+
   it('refuses a snapshot whose parts do not fit, and stays empty', async () => {
     const data = build().snapshot();
     const broken = new MemorySearchIndex();
