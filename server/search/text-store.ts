@@ -9,6 +9,7 @@
 // Each process appends to a file of its own (`texts-<uuid>.bin`), so processes sharing DATA_DIR never write to
 // the same file; a process restored from a snapshot reads the files that snapshot names and appends to its own.
 import { randomUUID } from 'node:crypto';
+import { readSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -16,6 +17,7 @@ const PREFIX = 'texts-';
 const SUFFIX = '.bin';
 /** A text file no snapshot names and nobody wrote to for this long belonged to a process that is gone. */
 const ORPHAN_MS = 24 * 3_600_000;
+const PREWARM_PIECE = 4 << 20;
 
 /** What a snapshot keeps of the store (see saved and restore). */
 export interface SavedTexts {
@@ -85,27 +87,30 @@ export class TextStore {
     return run;
   }
 
-  /** The first `maxBytes` of each stored text asked for (decoded); versions not stored are left out. */
-  async read(versionIds: string[], maxBytes: number): Promise<Map<string, StoredText>> {
+  /**
+   * The first `maxBytes` of each stored text asked for (decoded); versions not stored are left out. Read
+   * synchronously: from the page cache (see prewarm) twenty reads take a tenth of a millisecond, where going
+   * through the thread pool took half a millisecond or more; a read from disk costs about as much either way.
+   */
+  read(versionIds: string[], maxBytes: number): Map<string, StoredText> {
     const out = new Map<string, StoredText>();
-    await Promise.all(versionIds.map(async (versionId) => {
+    for (const versionId of versionIds) {
       const entry = this.entries.get(versionId);
       const handle = entry && this.handles[entry.file];
-      if (!entry || !handle) return;
+      if (!entry || !handle) continue;
       const length = Math.min(entry.bytes, maxBytes);
       const buffer = Buffer.allocUnsafe(length);
       try {
-        const { bytesRead } = await handle.read(buffer, 0, length, entry.at);
-        if (bytesRead !== length) return;
+        if (readSync(handle.fd, buffer, 0, length, entry.at) !== length) continue;
       } catch {
-        return;
+        continue;
       }
       const whole = length === entry.bytes;
       let text = decoder.decode(buffer);
       // A cut through a multi-byte character decodes as a replacement character at the end.
       if (!whole && text.endsWith('\uFFFD')) text = text.slice(0, -1);
       out.set(versionId, { text, whole });
-    }));
+    }
     return out;
   }
 
@@ -152,6 +157,28 @@ export class TextStore {
       const bytes = saved.bytes[i]!;
       if (file < sizes.length && at + bytes <= sizes[file]!) this.entries.set(versionId, { file: first + file, at, bytes, stamp: saved.stamps[i]! });
     });
+  }
+
+  /**
+   * Reads the files taken over from a snapshot once through, so the operating system caches them: written by an
+   * earlier process, they are usually cold, and a snippet read from disk costs a tenth of a millisecond where one
+   * from the cache costs microseconds (what pg_prewarm does for PostgreSQL). Runs in the background after a restart.
+   */
+  async prewarm(): Promise<void> {
+    const buffer = Buffer.allocUnsafe(PREWARM_PIECE);
+    for (const handle of [...this.handles]) {
+      if (!handle || handle === this.own) continue;
+      try {
+        for (let at = 0; ;) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+          if (bytesRead === 0) break;
+          at += bytesRead;
+        }
+      } catch {
+        // Closed meanwhile (the service is stopping): nothing left to warm.
+        return;
+      }
+    }
   }
 
   /** Deletes text files of processes long gone: named by no snapshot in `keep`, untouched for a day. */
