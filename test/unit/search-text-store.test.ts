@@ -35,6 +35,15 @@ describe('text store', () => {
     expect((texts.read(['a'], 7)).get('a')).toEqual({ text: 'Étude ', whole: false });
   });
 
+  it('stores a boot build\'s batch of hundreds of texts in one go', async () => {
+    const texts = store();
+    const many = Array.from({ length: 600 }, (_, i) => ({ versionId: `v${i}`, stamp: '1', text: `text number ${i} ${'é'.repeat(i % 7)}` }));
+    await texts.append(many);
+    expect(texts.size).toBe(600);
+    const read = texts.read(['v0', 'v255', 'v256', 'v599'], 100);
+    for (const id of ['v0', 'v255', 'v256', 'v599']) expect(read.get(id)?.text).toBe(many[Number(id.slice(1))]!.text);
+  });
+
   it('replaces a version\'s text when its stamp changes, and knows which it holds', async () => {
     const texts = store();
     await texts.append([{ versionId: 'a', stamp: '1', text: 'first extraction' }]);
