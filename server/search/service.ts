@@ -221,6 +221,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       return true;
     } catch (error) {
       warn('the saved search index does not fit together; building it from the database', error);
+      index.clear?.();
       return false;
     }
   }
