@@ -65,6 +65,8 @@ export interface SearchRequest {
   offset: number;
   /** Epoch ms: expiry and freshness are judged against it. */
   now: number;
+  /** Complete the word being typed even when it is a common word as typed (suggestions; see planWord). */
+  completeAll?: boolean;
 }
 
 export interface SearchHit {

@@ -704,7 +704,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   }
 
   private search(request: SearchRequest): SearchOutcome {
-    const plan = planQuery(request.query.words, this);
+    const plan = planQuery(request.query.words, this, request.completeAll);
     const need = ALIVE | (request.audience === 'sales' ? FOR_SALES : FOR_STAFF);
     const documents = Math.max(1, this.documents);
     let touched = 0;
@@ -1061,7 +1061,7 @@ function popcount(bits: number): number {
 function cacheKey(request: SearchRequest): string {
   const filters = Object.entries(request.filters).filter(([, v]) => v?.length).map(([k, v]) => `${k}=${[...v!].sort().join(',')}`).sort().join('&');
   const words = request.query.words.map((w) => `${w.exact ? '"' : ''}${w.text}${w.prefix ? '*' : ''}`).join(' ');
-  return `${request.audience}|${request.offset}|${request.limit}|${filters}|${words}`;
+  return `${request.audience}|${request.offset}|${request.limit}|${request.completeAll ? 'all' : ''}|${filters}|${words}`;
 }
 
 /** The k best (key, document) pairs seen, as a min-heap; ties go to the newer document. */

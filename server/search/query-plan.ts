@@ -47,6 +47,9 @@ const MAX_CORRECTIONS = 8;
 const WEAK_SHARE = 0.4;
 const WEAK_MIN_DOCUMENTS = 50;
 const CACHE_LIMIT = 20_000;
+/** A prefix that is a word in more than this share of documents is not completed (in an index this large). */
+const PLENTY_SHARE = 0.25;
+const PLENTY_MIN_DOCUMENTS = 1_000;
 
 /** Typos tolerated grow with word length: none up to 4 letters, one from 5, two from 9. */
 export function typosAllowed(word: string): number {
@@ -93,14 +96,21 @@ function typoNeighboursOf(word: string, distance: number, source: TermSource, ca
   return list;
 }
 
-export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(source)): PlannedWord {
+/**
+ * `completeAll`: complete every prefix, even one that is a common word as typed (suggestions exist to offer
+ * completions; a search gains little from them there).
+ */
+export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(source), completeAll = false): PlannedWord {
   const expansions: Expansion[] = [];
   const exact = source.find(word.text);
   if (exact >= 0 && source.postings(exact) > 0) expansions.push({ term: exact, weight: 1, typo: false });
   if (word.exact) return { text: word.text, expansions, weak: false };
 
   let found = exact >= 0 ? source.frequency(exact) : 0;
-  if (word.prefix) {
+  // A word typed so far that is itself in a good share of the documents ("the", "new", "for") already matches
+  // plenty; its completions would add few documents and many postings.
+  const plentyAsTyped = source.documentCount >= PLENTY_MIN_DOCUMENTS && found > PLENTY_SHARE * source.documentCount;
+  if (word.prefix && (completeAll || !plentyAsTyped)) {
     let spent = 0;
     for (const term of completionsOf(word.text, source, cache)) {
       if (term === exact) continue;
@@ -123,9 +133,9 @@ export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(s
   return { text: word.text, expansions, weak: false };
 }
 
-export function planQuery(words: QueryWord[], source: TermSource): PlannedWord[] {
+export function planQuery(words: QueryWord[], source: TermSource, completeAll = false): PlannedWord[] {
   const cache = cacheFor(source);
-  const planned = words.map((word) => planWord(word, source, cache));
+  const planned = words.map((word) => planWord(word, source, cache, completeAll));
   const documents = source.documentCount;
   if (documents >= WEAK_MIN_DOCUMENTS) {
     for (const word of planned) {

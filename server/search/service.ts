@@ -553,7 +553,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const query = parseQuery(q);
       const last = query.words.at(-1);
       if (!last) return { suggestions: [] };
-      const outcome = index.query({ query, audience: audienceOf(user), filters: {}, limit: SUGGESTIONS, offset: 0, now: Date.now() });
+      const outcome = index.query({ query, audience: audienceOf(user), filters: {}, limit: SUGGESTIONS, offset: 0, now: Date.now(), completeAll: true });
       const ordered = outcome.hits.flatMap((h) => sources.get(h.assetId)?.row ?? []);
       // What the user typed before the word being completed, kept as typed.
       const typedWords = wordsOf(query.text);

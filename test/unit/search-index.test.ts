@@ -49,6 +49,23 @@ describe('matching and ranking', () => {
     expect(ids(index, 'scuerity ')).toEqual([]);
   });
 
+  it('does not complete a word being typed that is already common as typed, except for suggestions', () => {
+    const index = new MemorySearchIndex();
+    // "new" in a third of 1,200 documents; "newsletter" in a few others.
+    for (let i = 0; i < 1_200; i++) index.index(asset(`a${i}`, { title: i % 3 === 0 ? `New offer ${i}` : `Offer ${i}` }));
+    for (let i = 0; i < 3; i++) index.index(asset(`n${i}`, { title: `Newsletter ${i}` }));
+    const found = (q: string, more: Partial<SearchRequest> = {}) => index.query(request(q, { limit: 2_000, ...more }));
+    expect(found('new').total).toBe(400);
+    expect(found('new').matched[0]!.terms).toEqual(['new']);
+    expect(found('new', { completeAll: true }).total).toBe(403);
+    expect(found('newsl').total).toBe(3);
+    // In a small index every prefix is completed.
+    const small = new MemorySearchIndex();
+    small.index(asset('x', { title: 'New offer' }));
+    small.index(asset('y', { title: 'Newsletter' }));
+    expect(small.query(request('new')).total).toBe(2);
+  });
+
   it('lets use reorder comparable matches but never lift a weak match over a strong one', () => {
     const index = new MemorySearchIndex();
     index.index(asset('strong', { title: 'Pricing guide' }));
