@@ -6,6 +6,7 @@ import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
 import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
+import { unitHashes } from './text.ts';
 
 /** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
 export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
@@ -53,8 +54,6 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
     ]);
   }
   if (stamped.length === 0) return { assets: [], sources: [], lastId: null };
-  const rowStamps = new Map(stamped.map((r) => [r.id, r.rowStamp]));
-  const rows: AssetRow[] = stamped.map(({ rowStamp: _, ...row }) => row);
   const termsOf = new Map<string, IndexedAsset['terms']>();
   const listsOf = new Map<string, TermLists>();
   for (const row of termRows) {
@@ -67,15 +66,13 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
   }
   const versions = new Map<string, IndexedVersion>();
   const metadata = new Map<string, VersionMeta>();
-  const stamps = new Map<string, string>();
   for (const { text, stamp, ...meta } of versionRows) {
     versions.set(meta.id, { id: meta.id, filename: meta.filename, stamp, text: textsRead ? textsRead.get(meta.id) ?? null : text });
     metadata.set(meta.id, meta);
-    stamps.set(meta.id, stamp);
   }
   const out: IndexedAsset[] = [];
   const sources: HitSource[] = [];
-  for (const row of rows) {
+  for (const { rowStamp, ...row } of stamped) {
     const current = row.currentVersionId ? versions.get(row.currentVersionId) : undefined;
     const approved = row.approvedVersionId ? versions.get(row.approvedVersionId) : undefined;
     const staffVersion = current ?? approved;
@@ -90,14 +87,14 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
       salesVersion: approved && row.status !== 'archived' ? approved : null,
     };
     const termsText = asset.terms.map((t) => `${t.facet}:${t.slug}:${t.label}`).join('\n');
-    const fingerprint = [rowStamps.get(row.id), stamps.get(staffVersion.id), asset.salesVersion && stamps.get(asset.salesVersion.id), hash64(termsText)].join('/');
+    const fingerprint = [rowStamp, staffVersion.stamp, asset.salesVersion?.stamp, hash64(termsText)].join('/');
     out.push({ ...asset, fingerprint });
     sources.push({
       row, terms: listsOf.get(row.id) ?? noTerms(),
       versions: [...new Set([row.currentVersionId, row.approvedVersionId])].flatMap((id) => (id && metadata.has(id) ? [metadata.get(id)!] : [])),
     });
   }
-  return { assets: out, sources, lastId: rows.at(-1)!.id };
+  return { assets: out, sources, lastId: stamped.at(-1)!.id };
 }
 
 /**
@@ -110,15 +107,9 @@ const textStamp = sql<string>`${assetVersions}.xmin::text || '/' || coalesce(oct
 /** What changes with every update of an asset row: the stamp of the transaction that wrote it (see textStamp). */
 const rowStamp = sql<string>`${assets}.xmin::text`;
 
-/** 64 bits of two multiplicative hashes, as text: enough to tell an asset's old taxonomy labels from new ones. */
+/** 64 bits of the tokenizer's two hashes over the whole text: enough to tell an asset's old taxonomy labels from new ones. */
 function hash64(text: string): string {
-  let h1 = 0x811c9dc5 | 0;
-  let h2 = 0x2545f491;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ unit, 0x01000193);
-    h2 = Math.imul(h2 ^ unit, 0x5bd1e995);
-  }
+  const [h1, h2] = unitHashes(text, text.length);
   return `${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
 }
 

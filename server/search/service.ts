@@ -144,10 +144,10 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   }
 
   async function readAndIndex(assetIds: string[]) {
-    const { assets: found, sources: foundSources } = await indexedAssets(db, { ids: assetIds });
-    await storeTexts(found);
+    const batch = await indexedAssets(db, { ids: assetIds });
+    await takeIn(batch);
+    const found = batch.assets;
     for (const asset of found) index.index(asset);
-    for (const source of foundSources) sources.set(source.row.id, source);
     const present = new Set(found.map((a) => a.id));
     for (const id of assetIds) {
       if (present.has(id)) continue;
@@ -155,6 +155,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       sources.delete(id);
     }
     unsaved += assetIds.length;
+  }
+
+  /** Keeps what a read brought beside the index: its hits' JSON sources, and its texts in the text store. */
+  async function takeIn(batch: { assets: IndexedAsset[]; sources: HitSource[] }) {
+    for (const source of batch.sources) sources.set(source.row.id, source);
+    await storeTexts(batch.assets);
   }
 
   /** Keeps the texts of these assets' versions in the text store, unless it has them as they are. */
@@ -204,6 +210,11 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     return run;
   }
 
+  /** saveIndex after a build, on the timer and at shutdown: a failed save is reported, and the index serves on. */
+  function saveOrWarn(): Promise<void> {
+    return service.saveIndex().catch((error) => warn('could not save the search index', error));
+  }
+
   /** Loads the saved index, if there is one that can be trusted; false means building from the database. */
   async function restoreSnapshot(): Promise<boolean> {
     if (!snapshotFile || !index.restore) return false;
@@ -233,7 +244,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   async function catchUp(): Promise<number | null> {
     const everything = await indexedAssets(db, 'all', 'none');
-    for (const source of everything.sources) sources.set(source.row.id, source);
+    await takeIn(everything);
     const present = new Set(everything.assets.map((asset) => asset.id));
     const changed = everything.assets.filter((asset) => index.fingerprint(asset.id) !== asset.fingerprint).map((asset) => asset.id);
     // Mostly changed (a restored dump stamps every row anew, so does a migration rewriting every asset):
@@ -248,8 +259,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     async function* changedAssets(): AsyncGenerator<IndexedAsset[]> {
       for (let i = 0; i < changed.length; i += BUILD_BATCH) {
         const batch = await indexedAssets(db, { ids: changed.slice(i, i + BUILD_BATCH) }, readTexts);
-        for (const source of batch.sources) sources.set(source.row.id, source);
-        await storeTexts(batch.assets);
+        await takeIn(batch);
         yield batch.assets;
       }
     }
@@ -280,8 +290,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
           continue;
         }
         range.next = read(batch.lastId, range.before);
-        for (const source of batch.sources) sources.set(source.row.id, source);
-        await storeTexts(batch.assets);
+        await takeIn(batch);
         yield batch.assets;
         // Let other requests (health checks, uploads) through between batches.
         await yieldToEventLoop();
@@ -307,7 +316,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       changedDuringBuild.clear();
       await reindex(ids);
     }
-    if (unsaved) void saveSnapshot().catch((error) => warn('could not save the search index', error));
+    if (unsaved) void saveOrWarn();
     return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, storedTexts: texts?.size ?? 0, ms: Math.round(performance.now() - started) };
   }
 
@@ -423,7 +432,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       if (timers.length === 0) {
         timers.push(setInterval(() => void service.refreshUsage().catch((e) => warn('usage refresh failed', e)), USAGE_REFRESH_MS).unref());
         timers.push(setInterval(() => void service.refreshUsage(true).catch((e) => warn('usage recount failed', e)), USAGE_RECOUNT_MS).unref());
-        if (snapshotFile) timers.push(setInterval(() => void service.saveIndex().catch((e) => warn('could not save the search index', e)), SNAPSHOT_EVERY_MS).unref());
+        if (snapshotFile) timers.push(setInterval(() => void saveOrWarn(), SNAPSHOT_EVERY_MS).unref());
       }
       return building;
     },
@@ -602,7 +611,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       await service.flushLog();
-      await service.saveIndex().catch((error) => warn('could not save the search index', error));
+      await saveOrWarn();
       await texts?.close();
     },
   };

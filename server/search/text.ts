@@ -269,15 +269,21 @@ export function foldedWord(text: string, start: number, end: number): string {
 
 /** The two hashes of an already folded word, equal to what tokenize computes for it. */
 export function termHashes(term: string): [number, number] {
+  const length = Math.min(term.length, MAX_TERM_LENGTH);
+  const [h1, h2] = unitHashes(term, length);
+  return [h1, finish2(h2, length)];
+}
+
+/** The tokenizer's two running hashes over the first `length` UTF-16 units of a string, before the length is mixed in. */
+export function unitHashes(text: string, length: number): [number, number] {
   let h1 = SEED_1;
   let h2 = SEED_2;
-  const length = Math.min(term.length, MAX_TERM_LENGTH);
   for (let i = 0; i < length; i++) {
-    const unit = term.charCodeAt(i);
+    const unit = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ unit, 0x01000193);
     h2 = Math.imul(h2 ^ unit, 0x5bd1e995);
   }
-  return [h1, finish2(h2, length)];
+  return [h1, h2];
 }
 
 export interface Word { word: string; start: number; end: number }
