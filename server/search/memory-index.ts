@@ -267,14 +267,12 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     };
     const words = stringList('words');
     const inExpandable = array('inExpandable', Uint8Array, words.length);
-    const metadata = PostingStore.restored(this.metadata.payloadRange, {
-      pages: pages('metadataPages'), pageEnd: meta.metadataPageEnd as number, terms: meta.metadataTerms as number,
-      state: array('metadataState', Int32Array), heads: array('metadataHeads', Uint32Array), levels: array('metadataLevels', Uint8Array),
+    const postings = (store: 'metadata' | 'text') => PostingStore.restored(this[store].payloadRange, {
+      pages: pages(`${store}Pages`), pageEnd: meta[`${store}PageEnd`] as number, terms: meta[`${store}Terms`] as number,
+      state: array(`${store}State`, Int32Array), heads: array(`${store}Heads`, Uint32Array), levels: array(`${store}Levels`, Uint8Array),
     });
-    const text = PostingStore.restored(this.text.payloadRange, {
-      pages: pages('textPages'), pageEnd: meta.textPageEnd as number, terms: meta.textTerms as number,
-      state: array('textState', Int32Array), heads: array('textHeads', Uint32Array), levels: array('textLevels', Uint8Array),
-    });
+    const metadata = postings('metadata');
+    const text = postings('text');
     const perDocument = {
       flags: array('flags', Uint8Array, docs), expires: array('expires', Float64Array, docs), freshAt: array('freshAt', Float64Array, docs),
       codeStart: array('codeStart', Int32Array, docs), facetCodeCount: array('facetCodeCount', Uint8Array, docs),
