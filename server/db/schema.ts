@@ -97,6 +97,11 @@ export const assetVersions = pgTable('asset_versions', {
   height: integer('height'),
   durationSec: real('duration_sec'),
   text: text('text'),
+  /**
+   * The distinct words of `text` with their counts (search/text-terms.ts), written with it: the search index is
+   * built at boot from these instead of tokenizing gigabytes of text again. Null when there is no text.
+   */
+  searchTerms: text('search_terms'),
   previewStatus: text('preview_status', { enum: ['pending', 'ready', 'failed', 'none'] }).notNull().default('pending'),
   previewError: text('preview_error'),
   /** Perceptual hash of images, to flag visually identical uploads. */

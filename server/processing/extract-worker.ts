@@ -10,6 +10,7 @@ import { analyseOffice, OFFICE_TYPES } from './extractors/office.ts';
 import { analysePdf, renderPdfPage } from './extractors/pdf.ts';
 import { plainText } from './extractors/plain-text.ts';
 import { openZip } from './extractors/zip.ts';
+import { packTextTerms } from '../search/text-terms.ts';
 import { MAX_TEXT_CHARS } from './limits.ts';
 import type { Task, TaskReply } from './worker-pool.ts';
 
@@ -55,6 +56,8 @@ async function run(task: Task): Promise<unknown> {
       return task.mimeType === 'application/pdf'
         ? renderPdfPage(task.file, task.page, task.outFile)
         : renderImagePreview(task.file, task.mimeType, task.page, task.outFile);
+    case 'search-terms':
+      return packTextTerms(task.text);
   }
 }
 

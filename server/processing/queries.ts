@@ -22,12 +22,13 @@ export async function processedTwin(db: Db, sha256: string, exceptVersionId: str
   return row;
 }
 
-export type StoredAnalysis = Omit<Analysis, 'wants'> & { previewPages?: number | null };
+/** What processing stores of a version: the analysis, and the text's terms for the search index (text-terms.ts). */
+export type StoredAnalysis = Omit<Analysis, 'wants'> & { previewPages?: number | null; searchTerms: string | null };
 
 export async function saveAnalysis(db: Db, versionId: string, analysis: StoredAnalysis) {
   await db.update(assetVersions).set({
     pages: analysis.pages, width: analysis.width, height: analysis.height, durationSec: analysis.durationSec,
-    text: analysis.text,
+    text: analysis.text, searchTerms: analysis.searchTerms,
     // The upload computed the same hash already when it could; keep that one.
     phash: analysis.phash ? sql`coalesce(${assetVersions.phash}, ${analysis.phash})` : sql`${assetVersions.phash}`,
     meta: { ...analysis.meta, thumbnail: analysis.thumbnail, preview: analysis.preview, ...(analysis.previewPages ? { previewPages: analysis.previewPages } : {}) },

@@ -12,7 +12,7 @@ import { cardKey, renderCard, type CardContent } from './card.ts';
 import type { Analysis, PreviewSource } from './extractors/analysis.ts';
 import { fileExists, writeFileAtomic } from './files.ts';
 import { previewStore } from './previews.ts';
-import { markFailed, processedTwin, saveAnalysis, versionIds, versionToProcess, type StoredAnalysis, type VersionToProcess } from './queries.ts';
+import { markFailed, processedTwin, saveAnalysis, versionIds, versionToProcess, type VersionToProcess } from './queries.ts';
 import { JOBS_CHANNEL, jobQueue, type Job } from './queue.ts';
 import { findCommand, runCommand } from './tools.ts';
 import { WorkerCrashed, workerPool } from './worker-pool.ts';
@@ -151,6 +151,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       const { thumbnail, preview, previewPages, ...meta } = twinMeta;
       await saveAnalysis(db, version.id, {
         pages: twin.pages, width: twin.width, height: twin.height, durationSec: twin.durationSec, text: twin.text, phash: twin.phash,
+        searchTerms: twin.searchTerms,
         thumbnail: thumbnail === 'image' ? 'image' : 'card', preview: (preview as PreviewSource | undefined) ?? 'card',
         previewPages: typeof previewPages === 'number' ? previewPages : null, meta,
       });
@@ -162,7 +163,9 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       if (analysis.wants === 'office-render') analysis = await renderWithLibreOffice(version, file, analysis);
       if (analysis.wants === 'media-frame') analysis = await frameWithFfmpeg(version, file, analysis);
       const { wants: _wants, ...stored } = analysis;
-      await saveAnalysis(db, version.id, stored as StoredAnalysis);
+      // In a thread: tokenizing a long text would hold up the event loop for a good part of a second.
+      const searchTerms = stored.text ? await threads().run<string | null>({ type: 'search-terms', text: stored.text }) : null;
+      await saveAnalysis(db, version.id, { ...stored, searchTerms });
     }
     await notify({ assetId: version.assetId, versionId: version.id, status: 'ready' });
   }

@@ -6,7 +6,9 @@ import { Unreadable } from '../errors.ts';
 export type Task =
   /** `hashImage` false: the upload already took the image's perceptual hash, so the thumbnail needs one pipeline only. */
   | { type: 'analyse'; file: string; mimeType: string; thumbFile: string; hashImage?: boolean }
-  | { type: 'render-page'; file: string; mimeType: string; page: number; outFile: string };
+  | { type: 'render-page'; file: string; mimeType: string; page: number; outFile: string }
+  /** The extracted text's words and counts, stored for the search index (see search/text-terms.ts). */
+  | { type: 'search-terms'; text: string };
 
 export type TaskReply =
   | { id: number; ok: true; result: unknown }

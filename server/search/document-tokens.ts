@@ -8,6 +8,13 @@
 import type { TermDictionary } from './dictionary.ts';
 import { textImpact } from './ranking.ts';
 import { Tokens, tokenize, tokenizeUtf8 } from './text.ts';
+import { TermLines, usableTerms } from './text-terms.ts';
+
+/** What a document's text part is made from: the terms processing stored when they are usable, else the text. */
+export interface DocumentBody {
+  text: string | Uint8Array | null;
+  terms?: string | Uint8Array | null;
+}
 
 /** Text is tokenized in slices of this many characters (or bytes), so a 10 MB document needs no 10 MB scratch arrays. */
 const TEXT_SLICE = 1 << 20;
@@ -45,11 +52,11 @@ export class DocumentTokenizer {
   constructor(readonly dictionary: TermDictionary) {}
 
   /**
-   * Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text as a string or
-   * UTF-8 bytes) to `out`; `averageLength` is the index's average text length in words, for BM25's length
-   * normalisation.
+   * Appends the packed terms of a document (metadata as [fieldBit, value] pairs, and its text, or the text's
+   * terms as processing stored them (text-terms.ts), as a string or UTF-8 bytes) to `out`; `averageLength` is the
+   * index's average text length in words, for BM25's length normalisation.
    */
-  tokenize(metadata: [number, string][], text: string | Uint8Array | null, out: Int32Builder, averageLength: number): void {
+  tokenize(metadata: [number, string][], body: DocumentBody, out: Int32Builder, averageLength: number): void {
     let touched = 0;
     for (const [field, value] of metadata) {
       const ids = this.resolve(value, 0, value.length);
@@ -71,7 +78,31 @@ export class DocumentTokenizer {
       this.fields[term] = 0;
     }
 
-    touched = 0;
+    if (usableTerms(body.terms)) this.addStoredTerms(body.terms, out, averageLength);
+    else this.addText(body.text, out, averageLength);
+  }
+
+  /** The text part of a document from its stored terms: each word is met once, its count written beside it. */
+  private addStoredTerms(terms: string | Uint8Array, out: Int32Builder, averageLength: number): void {
+    const lines = new TermLines(terms);
+    let touched = 0;
+    while (lines.next()) {
+      const ids = this.resolve(terms, lines.from, lines.to);
+      const count = this.tokens.count;
+      touched = this.reserveTouched(touched, count);
+      const counts = this.counts;
+      const list = this.touched;
+      for (let i = 0; i < count; i++) {
+        const term = ids[i]!;
+        if (counts[term] === 0) list[touched++] = term;
+        counts[term] = lines.count;
+      }
+    }
+    this.writeText(lines.words, touched, out, averageLength);
+  }
+
+  private addText(text: string | Uint8Array | null, out: Int32Builder, averageLength: number): void {
+    let touched = 0;
     let words = 0;
     const length = text?.length ?? 0;
     for (let from = 0; from < length;) {
@@ -93,6 +124,11 @@ export class DocumentTokenizer {
       }
       from = to;
     }
+    this.writeText(words, touched, out, averageLength);
+  }
+
+  /** Writes the text part (see the packed form above) of the `touched` terms counted in this.counts, and resets them. */
+  private writeText(words: number, touched: number, out: Int32Builder, averageLength: number): void {
     out.reserve(2 + 2 * touched);
     out.data[out.length++] = words;
     out.data[out.length++] = touched;

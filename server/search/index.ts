@@ -22,6 +22,11 @@ export interface IndexedVersion {
    * passes it as the UTF-8 bytes the database sent, so gigabytes of it never become strings.
    */
   text: string | Uint8Array | null;
+  /**
+   * The text's distinct words and their counts as processing stored them (see text-terms.ts): the boot build
+   * reads these instead of the text. Absent or null where there are none (the text is tokenized then).
+   */
+  terms?: string | Uint8Array | null;
 }
 
 /** What the index knows of an asset: metadata, taxonomy terms, and the versions each audience gets. */

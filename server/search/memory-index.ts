@@ -12,6 +12,7 @@ import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS,
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 import type { SnapshotArray, SnapshotData } from './snapshot-file.ts';
 import { termHashes } from './text.ts';
+import { usableTerms } from './text-terms.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
 
 // Document flags. One document per asset when sales and staff see the same version, two while a newer
@@ -174,7 +175,9 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         }
         for (let i = 0; i < batch.length; i += THREAD_CHUNK) {
           const assets = batch.slice(i, i + THREAD_CHUNK);
-          const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({ metadata: metadataOf(asset, version), text: version.text })));
+          const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({
+            metadata: metadataOf(asset, version), body: usableTerms(version.terms) ? { terms: version.terms } : { text: version.text },
+          })));
           inFlight.push({ assets, tokenized: pool.tokenize(documents, this.averageLength) });
           // Keep every thread busy while the main thread appends what came back.
           while (inFlight.length > pool.size * 2) await applyOldest();
@@ -459,7 +462,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   private addDocument(asset: IndexedAsset, version: IndexedVersion, audience: number): number {
     const doc = this.newDocument(asset, version, audience);
-    this.tokenizer.tokenize(metadataOf(asset, version), version.text, this.packed, this.averageLength);
+    this.tokenizer.tokenize(metadataOf(asset, version), version, this.packed, this.averageLength);
     this.termsAdded();
     this.addTerms(doc, this.packed.data, 0, null);
     this.packed.length = 0;

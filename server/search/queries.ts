@@ -1,42 +1,55 @@
 // SQL for search: what the index is built from, the usage figures that rank, and the search log.
-import { and, asc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import { addTerm, noTerms, versionColumns, type AssetRow, type TermLists, type VersionMeta } from '../assets/queries.ts';
 import type { Database, Db } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
+import type { DocumentBody } from './document-tokens.ts';
 import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
 import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
+import { TEXT_TERMS_FORMAT } from './text-terms.ts';
 import { unitHashes } from './text.ts';
 
 /** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
 export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
 
-/** Reads the extracted text of versions: as strings, or as UTF-8 bytes where the driver can (see textBytesReader). */
-export type TextReader = (versionIds: string[]) => Promise<Map<string, string | Uint8Array>>;
+/**
+ * What a read brings of each version's text: 'text' the text; 'terms' the terms processing stored (text-terms.ts)
+ * and the text only where those are missing or of an older form (the boot build: the index is built from terms,
+ * and the texts for snippets follow in the background); 'none' nothing.
+ */
+export type TextPart = 'text' | 'terms' | 'none';
+
+/** Reads versions' text parts as UTF-8 bytes (see textBytesReader). */
+export type TextReader = (versionIds: string[]) => Promise<Map<string, DocumentBody>>;
 
 /** What a search hit's JSON is made of (see toAssetJson), kept beside the index so a page of hits needs no query. */
 export interface HitSource { row: AssetRow; terms: TermLists; versions: VersionMeta[] }
 
 /**
  * Assets as the index needs them (metadata, taxonomy terms, the versions each audience gets), what their hits'
- * JSON is made of, and where to page on. Texts are read as strings, through a TextReader (the boot build reads
- * bytes), or not at all ('none': a catch-up after a snapshot reads 'all' assets to compare fingerprints).
+ * JSON is made of, and where to page on. Text parts are read as strings, or as bytes through a TextReader (the
+ * boot build), or not at all ('none': a catch-up after a snapshot reads 'all' assets to compare fingerprints).
  */
 export async function indexedAssets(db: Db, selection: { ids: string[] } | { after: string | null; before?: string; limit: number } | 'all',
-  texts: 'strings' | 'none' | TextReader = 'strings'):
+  texts: TextPart | TextReader = 'text'):
   Promise<{ assets: IndexedAsset[]; sources: HitSource[]; lastId: string | null }> {
   if (selection === 'all' && texts !== 'none') throw new Error('every asset is read without its text');
+  const part = typeof texts === 'function' ? 'none' : texts;
   const assetQuery = db.select({ ...getTableColumns(assets), rowStamp }).from(assets);
   const termQuery = (assetIds: string[] | null) => db.select({ assetId: assetTerms.assetId, facet: terms.facetKey, slug: terms.slug, label: terms.label })
     .from(assetTerms).innerJoin(terms, eq(terms.id, assetTerms.termId)).where(assetIds ? inArray(assetTerms.assetId, assetIds) : undefined)
     .orderBy(terms.facetKey, terms.position);
-  const versionQuery = (where: SQL) => db.select({ ...versionColumns, text: texts === 'strings' ? assetVersions.text : sql<null>`null`, stamp: textStamp })
-    .from(assetVersions).where(where);
+  const versionQuery = (where: SQL) => db.select({
+    ...versionColumns, stamp: textStamp,
+    text: part === 'text' ? assetVersions.text : part === 'terms' ? textUnlessTerms : sql<null>`null`,
+    terms: part === 'terms' ? usableSearchTerms : sql<null>`null`,
+  }).from(assetVersions).where(where);
   const readTexts = typeof texts === 'function' ? texts : null;
   let stamped: Awaited<typeof assetQuery>;
   let termRows: Awaited<ReturnType<typeof termQuery>>;
   let versionRows: Awaited<ReturnType<typeof versionQuery>>;
-  let textsRead: Map<string, string | Uint8Array> | null = null;
+  let textsRead: Map<string, DocumentBody> | null = null;
   if (selection === 'all') {
     // Whole tables, read side by side (lists of every id would run past PostgreSQL's 65,535 parameters).
     const referenced = sql`${assetVersions.id} in (select ${assets.currentVersionId} from ${assets} union select ${assets.approvedVersionId} from ${assets})`;
@@ -66,8 +79,9 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
   }
   const versions = new Map<string, IndexedVersion>();
   const metadata = new Map<string, VersionMeta>();
-  for (const { text, stamp, ...meta } of versionRows) {
-    versions.set(meta.id, { id: meta.id, filename: meta.filename, stamp, text: textsRead ? textsRead.get(meta.id) ?? null : text });
+  for (const { text, terms, stamp, ...meta } of versionRows) {
+    const body = textsRead ? textsRead.get(meta.id) ?? { text: null } : { text, terms };
+    versions.set(meta.id, { id: meta.id, filename: meta.filename, stamp, ...body });
     metadata.set(meta.id, meta);
   }
   const out: IndexedAsset[] = [];
@@ -102,7 +116,11 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
  * row version stamped with the writing transaction, so the stamp differs after any committed change) and the
  * text's length (read from the TOAST header, without decompressing the text).
  */
-const textStamp = sql<string>`${assetVersions}.xmin::text || '/' || coalesce(octet_length(${assetVersions.text}), -1)::text`;
+const TEXT_STAMP = `asset_versions.xmin::text || '/' || coalesce(octet_length(asset_versions.text), -1)::text`;
+const textStamp = sql<string>`${sql.raw(TEXT_STAMP)}`;
+
+/** Whether a version with this stamp has a text (see textStamp); false for versions made up in tests, which have none. */
+export const stampHasText = (stamp: string | undefined) => !!stamp && !stamp.endsWith('/-1');
 
 /** What changes with every update of an asset row: the stamp of the transaction that wrote it (see textStamp). */
 const rowStamp = sql<string>`${assets}.xmin::text`;
@@ -115,19 +133,42 @@ function hash64(text: string): string {
 
 const utf8 = new TextDecoder();
 
+// The boot build reads a version's stored search terms when they are of the form it reads (text-terms.ts), and
+// its text only when they are not. Plain SQL, used by both the byte reader and the string one.
+const TERMS_USABLE = `starts_with(search_terms, '${TEXT_TERMS_FORMAT} ')`;
+const USABLE_TERMS = `case when ${TERMS_USABLE} then search_terms end`;
+const TEXT_UNLESS_TERMS = `case when ${TERMS_USABLE} then null else text end`;
+const usableSearchTerms = sql<string | null>`${sql.raw(USABLE_TERMS)}`;
+const textUnlessTerms = sql<string | null>`${sql.raw(TEXT_UNLESS_TERMS)}`;
+
 /**
- * A TextReader that gets the text as the UTF-8 bytes PostgreSQL sends, never decoded here: the tokenizer threads
- * read the bytes, so the main thread (which keeps answering requests during the boot build) no longer spends a
- * sixth of its time decoding two gigabytes into strings. On 2 cores the build as a whole took no less time.
- * Null where the driver can't (PGlite).
+ * A TextReader that gets text parts as the UTF-8 bytes PostgreSQL sends, never decoded here: the tokenizer
+ * threads read the bytes, so the main thread (which keeps answering requests during the boot build) doesn't
+ * spend a sixth of its time decoding gigabytes into strings. Null where the driver can't (PGlite).
  */
-export function textBytesReader(database: Database): TextReader | null {
+export function textBytesReader(database: Database, part: Exclude<TextPart, 'none'>): TextReader | null {
   const rawRows = database.rawRows;
   if (!rawRows) return null;
+  const columns = part === 'text' ? 'text, null' : `${TEXT_UNLESS_TERMS}, ${USABLE_TERMS}`;
   return async (versionIds) => {
-    const rows = await rawRows('select id, text from asset_versions where id = any($1::uuid[]) and text is not null', [versionIds]);
-    return new Map(rows.map(([id, text]) => [utf8.decode(id!), text!]));
+    const rows = await rawRows(`select id, ${columns} from asset_versions where id = any($1::uuid[]) and text is not null`, [versionIds]);
+    return new Map(rows.map(([id, text, terms]) => [utf8.decode(id!), { text, terms }]));
   };
+}
+
+/**
+ * The texts of versions with their stamps, for the text store to keep: as UTF-8 bytes where the driver can give
+ * them (it stores bytes), else as strings.
+ */
+export async function stampedTexts(database: Database, versionIds: string[]): Promise<{ versionId: string; stamp: string; text: string | Uint8Array }[]> {
+  if (versionIds.length === 0) return [];
+  if (database.rawRows) {
+    const rows = await database.rawRows(`select id, ${TEXT_STAMP}, text from asset_versions where id = any($1::uuid[]) and text is not null`, [versionIds]);
+    return rows.map(([id, stamp, text]) => ({ versionId: utf8.decode(id!), stamp: utf8.decode(stamp!), text: text! }));
+  }
+  const rows = await database.db.select({ versionId: assetVersions.id, stamp: textStamp, text: assetVersions.text }).from(assetVersions)
+    .where(and(inArray(assetVersions.id, versionIds), isNotNull(assetVersions.text)));
+  return rows.map((row) => ({ ...row, text: row.text! }));
 }
 
 /** Ids of the assets tagged with one taxonomy term. */

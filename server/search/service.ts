@@ -11,7 +11,7 @@ import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
 import { MemorySearchIndex } from './memory-index.ts';
-import { assetsWithTerm, indexedAssets, logSearches, ownerNames, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
+import { assetsWithTerm, indexedAssets, logSearches, ownerNames, stampedTexts, stampHasText, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
 import { readSnapshot, removeStaleTemporaries, writeSnapshot, type SnapshotData } from './snapshot-file.ts';
 import { TextStore, type SavedTexts, type StoredText } from './text-store.ts';
@@ -22,6 +22,8 @@ import { fold, wordsOf } from './text.ts';
 export const SEARCH_CHANNEL = 'content_hub_search';
 
 const BUILD_BATCH = 500;
+/** Texts copied into the text store per read after a build (see storeMissingTexts): a few megabytes. */
+const TEXT_COPY_BATCH = 200;
 /** A changed index is saved this often (and when the service closes), so a crash costs a short catch-up. */
 const SNAPSHOT_EVERY_MS = 15 * 60_000;
 /** A snapshot with more than this share of its assets changed since is dropped for a build from the database. */
@@ -125,6 +127,11 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   let owners: { at: number; names: Map<string, string> } | null = null;
   /** Assets (re)indexed or removed since the snapshot was last saved. */
   let unsaved = 0;
+  /** Versions whose texts are still to be copied into the text store (see storeMissingTexts). */
+  const textsToStore = new Set<string>();
+  let copyingTexts: Promise<void> = Promise.resolve();
+  let textsCopied: { texts: number; ms: number } | null = null;
+  let closing = false;
   let unlogged: SearchLogEntry[] = [];
   let logTimer: NodeJS.Timeout | null = null;
   let logWrite: Promise<void> = Promise.resolve();
@@ -163,22 +170,59 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     await storeTexts(batch.assets);
   }
 
-  /** Keeps the texts of these assets' versions in the text store, unless it has them as they are. */
+  /**
+   * Keeps the texts of these assets' versions in the text store, unless it has them as they are. Texts the read
+   * did not bring (the boot build reads terms, a catch-up reads metadata) are noted for storeMissingTexts.
+   */
   async function storeTexts(batch: IndexedAsset[]) {
     if (!texts) return;
     const fresh = new Map<string, { versionId: string; stamp: string; text: string | Uint8Array }>();
     for (const asset of batch) {
       for (const version of [asset.staffVersion, asset.salesVersion]) {
-        if (!version?.text || !version.stamp || texts.has(version.id, version.stamp)) continue;
-        fresh.set(version.id, { versionId: version.id, stamp: version.stamp, text: version.text });
+        if (!version?.stamp || texts.has(version.id, version.stamp)) continue;
+        if (version.text) fresh.set(version.id, { versionId: version.id, stamp: version.stamp, text: version.text });
+        else if (stampHasText(version.stamp)) textsToStore.add(version.id);
       }
     }
+    for (const id of fresh.keys()) textsToStore.delete(id);
     try {
       await texts.append([...fresh.values()]);
     } catch (error) {
       // Snippets of these come from PostgreSQL instead.
       warn('could not store texts for snippets', error);
     }
+  }
+
+  /**
+   * Copies into the text store, in the background once the index is ready, the texts the build did not read:
+   * a build from the database reads the stored terms, not two gigabytes of text. Until a text is copied, its
+   * snippets come from PostgreSQL. Each batch runs in the reindex queue, so an asset indexed meanwhile is never
+   * stored with an older text. Stops at close; the next process copies what is left.
+   */
+  async function storeMissingTexts(): Promise<void> {
+    if (!texts || !textsToStore.size) return;
+    const started = performance.now();
+    let copied = 0;
+    while (textsToStore.size && !closing) {
+      const ids = takeFirst(textsToStore, TEXT_COPY_BATCH);
+      const run = reindexing.then(async () => {
+        const found = (await stampedTexts(database, ids)).filter(({ versionId, stamp }) => !texts.has(versionId, stamp));
+        await texts.append(found);
+        copied += found.length;
+      });
+      reindexing = run.catch(() => {});
+      try {
+        await run;
+      } catch (error) {
+        warn('could not copy texts for snippets; they come from PostgreSQL', error);
+        return;
+      }
+    }
+    if (!copied) return;
+    textsCopied = { texts: copied, ms: Math.round(performance.now() - started) };
+    // The snapshot lists the stored texts: a restart then has them too.
+    unsaved++;
+    await saveOrWarn();
   }
 
   /** The start of hits' texts: from the text store, and from PostgreSQL for what it lacks. */
@@ -255,7 +299,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     }
     const gone = [...index.assetIds()].filter((id) => !present.has(id));
     for (const id of gone) index.remove(id);
-    const readTexts = textBytesReader(database) ?? 'strings';
+    const readTexts = textBytesReader(database, 'text') ?? 'text';
     async function* changedAssets(): AsyncGenerator<IndexedAsset[]> {
       for (let i = 0; i < changed.length; i += BUILD_BATCH) {
         const batch = await indexedAssets(db, { ids: changed.slice(i, i + BUILD_BATCH) }, readTexts);
@@ -275,9 +319,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   async function* everyAsset(): AsyncGenerator<IndexedAsset[]> {
     // A read failing while the other range is awaited must fail the build, not the process (unhandled rejection).
-    const readTexts = textBytesReader(database);
+    const readTexts = textBytesReader(database, 'terms') ?? 'terms';
     const read = (after: string | null, before: string | undefined) => {
-      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH }, readTexts ?? 'strings');
+      const batch = indexedAssets(db, { after, before, limit: BUILD_BATCH }, readTexts);
       batch.catch(() => {});
       return batch;
     };
@@ -317,6 +361,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       await reindex(ids);
     }
     if (unsaved) void saveOrWarn();
+    copyingTexts = storeMissingTexts();
     return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, storedTexts: texts?.size ?? 0, ms: Math.round(performance.now() - started) };
   }
 
@@ -607,7 +652,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       if (built && unsaved > 0) await saveSnapshot();
     },
 
+    /** Once the texts a build did not read are in the text store (or the copy stopped): how many, in how long. */
+    async textsStored(): Promise<{ texts: number; ms: number } | null> {
+      await copyingTexts;
+      return textsCopied;
+    },
+
     async close(): Promise<void> {
+      closing = true;
+      await copyingTexts;
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       await service.flushLog();
@@ -619,6 +672,17 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
 }
 
 export type SearchService = ReturnType<typeof searchService>;
+
+/** Removes and returns up to `count` items of a set, in insertion order. */
+function takeFirst<T>(set: Set<T>, count: number): T[] {
+  const taken: T[] = [];
+  for (const item of set) {
+    if (taken.length === count) break;
+    taken.push(item);
+  }
+  for (const item of taken) set.delete(item);
+  return taken;
+}
 
 /** Adds the text store's part to a snapshot of the index. */
 function addTexts(data: SnapshotData, saved: SavedTexts) {

@@ -65,24 +65,29 @@ export class TokenizerPool {
     return this.threads.length;
   }
 
-  /** Tokenizes documents (text as a string or UTF-8 bytes) on the next thread in turn. */
-  tokenize(documents: { metadata: [number, string][]; text: string | Uint8Array | null }[], averageLength: number): Promise<TokenizedDocuments> {
+  /** Tokenizes documents (their text or stored terms, as a string or UTF-8 bytes) on the next thread in turn. */
+  tokenize(documents: { metadata: [number, string][]; body: { text?: string | Uint8Array | null; terms?: string | Uint8Array } }[], averageLength: number): Promise<TokenizedDocuments> {
     if (this.failure) return Promise.reject(this.failure);
     const thread = this.threads[this.next++ % this.threads.length]!;
     const id = this.nextId++;
     // Byte texts go in one buffer that is moved to the thread: each may be a view into a larger buffer of the
     // database driver, which posting it as it is would copy whole.
     let size = 0;
-    for (const { text } of documents) if (text instanceof Uint8Array) size += text.length;
+    for (const { body } of documents) {
+      const source = body.terms ?? body.text;
+      if (source instanceof Uint8Array) size += source.length;
+    }
     const bytes = size ? new Uint8Array(size) : null;
     let at = 0;
     const request: TokenizeRequest = {
       id, averageLength, bytes,
-      documents: documents.map(({ metadata, text }) => {
-        if (!(text instanceof Uint8Array)) return { metadata, text, bytes: null };
-        bytes!.set(text, at);
-        at += text.length;
-        return { metadata, text: null, bytes: [at - text.length, at] };
+      documents: documents.map(({ metadata, body }) => {
+        const terms = body.terms !== undefined;
+        const source = body.terms ?? body.text ?? null;
+        if (!(source instanceof Uint8Array)) return { metadata, terms, text: source, bytes: null };
+        bytes!.set(source, at);
+        at += source.length;
+        return { metadata, terms, text: null, bytes: [at - source.length, at] };
       }),
     };
     return new Promise((resolve, reject) => {

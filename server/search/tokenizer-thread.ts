@@ -4,11 +4,14 @@ import { parentPort } from 'node:worker_threads';
 import { TermDictionary } from './dictionary.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 
-/** A document's text is a string, or bytes [start, end) of the request's `bytes` (UTF-8, moved, not copied). */
+/**
+ * A document's text (or its stored terms, when `terms`) is a string, or bytes [start, end) of the request's
+ * `bytes` (UTF-8, moved, not copied).
+ */
 export interface TokenizeRequest {
   id: number;
   averageLength: number;
-  documents: { metadata: [number, string][]; text: string | null; bytes: [number, number] | null }[];
+  documents: { metadata: [number, string][]; terms: boolean; text: string | null; bytes: [number, number] | null }[];
   bytes: Uint8Array | null;
 }
 export interface TokenizeReply { id: number; newTerms: string[]; packed: Int32Array }
@@ -19,8 +22,9 @@ const out = new Int32Builder();
 let sent = 0;
 
 parentPort!.on('message', (request: TokenizeRequest) => {
-  for (const { metadata, text, bytes } of request.documents) {
-    tokenizer.tokenize(metadata, bytes ? request.bytes!.subarray(bytes[0], bytes[1]) : text, out, request.averageLength);
+  for (const { metadata, terms, text, bytes } of request.documents) {
+    const source = bytes ? request.bytes!.subarray(bytes[0], bytes[1]) : text;
+    tokenizer.tokenize(metadata, terms ? { text: null, terms: source } : { text: source }, out, request.averageLength);
   }
   const packed = out.take();
   const newTerms = dictionary.text.slice(sent);

@@ -166,7 +166,8 @@ describe('duplicates', () => {
     const b = (await upload(t, marketing, {}, { name: 'b.pdf', content })).json().id;
     await drain();
     const [va, vb] = [await version(a), await version(b)];
-    expect(vb).toMatchObject({ previewStatus: 'ready', pages: va.pages, text: va.text });
+    expect(vb).toMatchObject({ previewStatus: 'ready', pages: va.pages, text: va.text, searchTerms: va.searchTerms });
+    expect(va.searchTerms).toBe('t1 3\n1 one pager shared\n');
     const [ta, tb] = [await get(`/api/assets/${a}/thumbnail`), await get(`/api/assets/${b}/thumbnail`)];
     expect(tb.headers.etag).toBe(ta.headers.etag);
   });
@@ -182,7 +183,7 @@ describe('reprocessing and listeners', () => {
     await t.app.services.database.db.update(assetVersions).set({ text: null, previewStatus: 'failed', previewError: 'x' }).where(eq(assetVersions.assetId, id));
     expect(await t.app.services.processing.reprocess({ assetIds: [id] })).toBe(1);
     await drain();
-    expect(await version(id)).toMatchObject({ previewStatus: 'ready', previewError: null, text: 'Battlecard text' });
+    expect(await version(id)).toMatchObject({ previewStatus: 'ready', previewError: null, text: 'Battlecard text', searchTerms: 't1 2\n1 battlecard text\n' });
     expect(await t.app.services.processing.counts()).toMatchObject({ queued: 0, running: 0, failed: 0 });
   });
 });

@@ -19,6 +19,7 @@ import type { CurrentUser } from '../../server/auth/roles.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { MemorySearchIndex } from '../../server/search/memory-index.ts';
 import { parseQuery } from '../../server/search/query-parser.ts';
+import { packTextTerms } from '../../server/search/text-terms.ts';
 import { searchService, type SearchParams } from '../../server/search/service.ts';
 import { taxonomyService } from '../../server/taxonomy/service.ts';
 import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery, type Vocabulary } from './corpus/prose.ts';
@@ -146,13 +147,14 @@ async function loadCorpus(database: Database, sql: postgres.Sql, vocab: Vocabula
   for (let from = 0; from < ASSETS; from += chunk) {
     const to = Math.min(ASSETS, from + chunk);
     const vectors: string[] = [];
-    await copy(connection, `copy asset_versions (id, asset_id, number, sha256, filename, mime_type, size, text, preview_status, uploaded_by)
+    // With the terms processing stores beside each text (text-terms.ts), as an upload's processing would.
+    await copy(connection, `copy asset_versions (id, asset_id, number, sha256, filename, mime_type, size, text, search_terms, preview_status, uploaded_by)
       from stdin`, function* () {
       for (let i = from; i < to; i++) {
         const a = corpusAsset(vocab, i);
         textChars += a.text.length;
         vectors.push(copyRow([versionIds[i]!, simpleTsvector(a.text)]));
-        yield copyRow([versionIds[i]!, assetIds[i]!, 1, i.toString(16).padStart(64, '0'), a.filename, 'application/pdf', 100_000 + i, a.text, 'ready', owner!.id]);
+        yield copyRow([versionIds[i]!, assetIds[i]!, 1, i.toString(16).padStart(64, '0'), a.filename, 'application/pdf', 100_000 + i, a.text, packTextTerms(a.text), 'ready', owner!.id]);
       }
     });
     await copy(connection, 'copy bench_text_vectors (version_id, tsv) from stdin', () => vectors);
@@ -228,6 +230,8 @@ async function main() {
       const elapsed = performance.now() - started;
       log(`index: built from the database in ${seconds(elapsed)} (${index.size.toLocaleString('en')} assets, ${index.documents.toLocaleString('en')} documents, `
         + `${index.terms.toLocaleString('en')} terms)`);
+      const copied = await cold.textsStored();
+      if (copied) log(`texts for snippets copied to the text store in the background in ${seconds(copied.ms)} (${copied.texts.toLocaleString('en')} texts)`);
       const saveStarted = performance.now();
       await cold.close();
       stop = async () => {};

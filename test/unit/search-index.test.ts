@@ -9,6 +9,7 @@ import { parseQuery } from '../../server/search/query-parser.ts';
 import { typosAllowed } from '../../server/search/query-plan.ts';
 import { readSnapshot, writeSnapshot } from '../../server/search/snapshot-file.ts';
 import { snippet } from '../../server/search/snippets.ts';
+import { packTextTerms } from '../../server/search/text-terms.ts';
 
 const NOW = Date.UTC(2026, 0, 15);
 
@@ -148,6 +149,29 @@ describe('building at boot', () => {
       expect(matches(threaded, q).length, q).toBeGreaterThan(0);
     }
     expect(threaded.query(request('asset 7')).hits[0]!.assetId).toBe('a7');
+  });
+
+  it('gives the same answers and scores from the terms processing stored as from the text', async () => {
+    const withTerms = (a: IndexedAsset, bytes: boolean): IndexedAsset => {
+      const terms = packTextTerms(a.staffVersion.text as string)!;
+      const version = { ...a.staffVersion, text: null, terms: bytes ? new TextEncoder().encode(terms) : terms };
+      return { ...a, staffVersion: version, salesVersion: version };
+    };
+    const fromText = new MemorySearchIndex();
+    const fromTerms = new MemorySearchIndex();
+    for (const a of assets(false)) {
+      fromText.index(a);
+      fromTerms.index(withTerms(a, false));
+    }
+    const threaded = new MemorySearchIndex();
+    await threaded.indexMany(batches(assets(false).map((a) => withTerms(a, true))));
+    const scored = (index: MemorySearchIndex, q: string) => index.query(request(q, { limit: 500 })).hits.map((h) => [h.assetId, h.score]);
+    const matches = (index: MemorySearchIndex, q: string) => index.query(request(q, { limit: 500 })).hits.map((h) => h.assetId).sort();
+    for (const q of ['etude', 'securite roi', 'strasse', '日本語', 'pric', 'datashet', 'asset cfo', 'q3 onboarding']) {
+      expect(scored(fromTerms, q), q).toEqual(scored(fromText, q));
+      expect(matches(threaded, q), q).toEqual(matches(fromText, q));
+    }
+    expect(scored(fromText, 'roi').length).toBeGreaterThan(0);
   });
 
   it('replaces most of an index in one bulk build, as a catch-up after a long downtime does', async () => {
