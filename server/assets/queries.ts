@@ -7,9 +7,12 @@ import type { AssetJson } from './schemas.ts';
 
 export type AssetRow = typeof assets.$inferSelect;
 export type VersionRow = typeof assetVersions.$inferSelect;
-/** A version without its extracted text, which can run to megabytes and is read only to index it or cut a snippet. */
-export type VersionMeta = Omit<VersionRow, 'text'>;
-const { text: _text, ...versionMetaColumns } = getTableColumns(assetVersions);
+/**
+ * A version without its extracted text and the text's search terms, which can run to megabytes and are read only
+ * to index it or cut a snippet.
+ */
+export type VersionMeta = Omit<VersionRow, 'text' | 'searchTerms'>;
+const { text: _text, searchTerms: _searchTerms, ...versionMetaColumns } = getTableColumns(assetVersions);
 /** Select these, not every column, wherever the text is not needed. */
 export const versionColumns = versionMetaColumns;
 
