@@ -133,7 +133,11 @@ export async function buildApp(config: Config, database?: Database): Promise<App
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
   // Built in the background so the app answers at once; searches wait for it (briefly, then 503).
   services.search.start().then(
-    (report) => app.log.info(report, `search index ready: ${report.assets} assets, from ${report.from === 'snapshot' ? `its snapshot and ${report.reindexed} changed since` : 'the database'}, in ${report.ms} ms`),
+    async (report) => {
+      app.log.info(report, `search index ready: ${report.assets} assets, from ${report.from === 'snapshot' ? `its snapshot and ${report.reindexed} changed since` : 'the database'}, in ${report.ms} ms`);
+      const copied = await services.search.textsStored();
+      if (copied) app.log.info(copied, `search: ${copied.texts} texts for snippets copied to local files in ${copied.ms} ms`);
+    },
     (error) => app.log.error({ err: error }, 'could not build the search index'),
   );
 
