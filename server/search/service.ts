@@ -142,12 +142,20 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     else logTimer ??= setTimeout(() => void service.flushLog(), LOG_FLUSH_MS);
   }
 
-  /** Re-reads assets and indexes them; one at a time, so a later read is never overtaken by an earlier one. */
-  let reindexing: Promise<void> = Promise.resolve();
-  function reindex(assetIds: string[]): Promise<void> {
-    const run = reindexing.then(() => readAndIndex(assetIds));
-    reindexing = run.catch(() => {});
+  /**
+   * Runs `work` after everything queued before it has run: re-indexing, saving and copying texts never
+   * interleave, so a later read is never overtaken by an earlier one and what is saved does not change meanwhile.
+   */
+  let queue: Promise<void> = Promise.resolve();
+  function inQueue(work: () => Promise<void>): Promise<void> {
+    const run = queue.then(work);
+    queue = run.catch(() => {});
     return run;
+  }
+
+  /** Re-reads assets and indexes them, in the queue. */
+  function reindex(assetIds: string[]): Promise<void> {
+    return inQueue(() => readAndIndex(assetIds));
   }
 
   async function readAndIndex(assetIds: string[]) {
@@ -196,7 +204,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   /**
    * Copies into the text store, in the background once the index is ready, the texts the build did not read:
    * a build from the database reads the stored terms, not two gigabytes of text. Until a text is copied, its
-   * snippets come from PostgreSQL. Each batch runs in the reindex queue, so an asset indexed meanwhile is never
+   * snippets come from PostgreSQL. Each batch runs in the queue, so an asset indexed meanwhile is never
    * stored with an older text. Stops at close; the next process copies what is left.
    */
   async function storeMissingTexts(): Promise<void> {
@@ -205,14 +213,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     let copied = 0;
     while (textsToStore.size && !closing) {
       const ids = takeFirst(textsToStore, TEXT_COPY_BATCH);
-      const run = reindexing.then(async () => {
-        const found = (await stampedTexts(database, ids)).filter(({ versionId, stamp }) => !texts.has(versionId, stamp));
-        await texts.append(found);
-        copied += found.length;
-      });
-      reindexing = run.catch(() => {});
       try {
-        await run;
+        await inQueue(async () => {
+          const found = (await stampedTexts(database, ids)).filter(({ versionId, stamp }) => !texts.has(versionId, stamp));
+          await texts.append(found);
+          copied += found.length;
+        });
       } catch (error) {
         warn('could not copy texts for snippets; they come from PostgreSQL', error);
         return;
@@ -233,12 +239,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     return found;
   }
 
-  /** Writes the index to the snapshot file, in the reindex queue: what is written must not change meanwhile. */
+  /** Writes the index to the snapshot file, in the queue: what is written must not change meanwhile. */
   let saving: Promise<void> | null = null;
   function saveSnapshot(): Promise<void> {
     if (!snapshotFile || !index.snapshot) return Promise.resolve();
     if (saving) return saving;
-    const run = reindexing.then(async () => {
+    saving = inQueue(async () => {
       const changes = unsaved;
       const data = index.snapshot!();
       if (texts) {
@@ -249,9 +255,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       await writeSnapshot(snapshotFile, data);
       unsaved -= changes;
     }).finally(() => { saving = null; });
-    saving = run;
-    reindexing = run.catch(() => {});
-    return run;
+    return saving;
   }
 
   /** saveIndex after a build, on the timer and at shutdown: a failed save is reported, and the index serves on. */
