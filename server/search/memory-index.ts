@@ -12,7 +12,6 @@ import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS,
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 import type { SnapshotArray, SnapshotData } from './snapshot-file.ts';
 import { termHashes } from './text.ts';
-import { usableTerms } from './text-terms.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
 
 // Document flags. One document per asset when sales and staff see the same version, two while a newer
@@ -175,9 +174,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         }
         for (let i = 0; i < batch.length; i += THREAD_CHUNK) {
           const assets = batch.slice(i, i + THREAD_CHUNK);
-          const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({
-            metadata: metadataOf(asset, version), body: usableTerms(version.terms) ? { terms: version.terms } : { text: version.text },
-          })));
+          const documents = assets.flatMap((asset) => documentsOf(asset).map(([version]) => ({ metadata: metadataOf(asset, version), body: version })));
           inFlight.push({ assets, tokenized: pool.tokenize(documents, this.averageLength) });
           // Keep every thread busy while the main thread appends what came back.
           while (inFlight.length > pool.size * 2) await applyOldest();

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { threadScript } from '../worker-threads.ts';
+import type { DocumentBody } from './document-tokens.ts';
+import { usableTerms } from './text-terms.ts';
 import type { TokenizeReply, TokenizeRequest } from './tokenizer-thread.ts';
 
 const tokenizerScript = threadScript(new URL('./tokenizer-thread.ts', import.meta.url));
@@ -66,24 +68,20 @@ export class TokenizerPool {
   }
 
   /** Tokenizes documents (their text or stored terms, as a string or UTF-8 bytes) on the next thread in turn. */
-  tokenize(documents: { metadata: [number, string][]; body: { text?: string | Uint8Array | null; terms?: string | Uint8Array } }[], averageLength: number): Promise<TokenizedDocuments> {
+  tokenize(documents: { metadata: [number, string][]; body: DocumentBody }[], averageLength: number): Promise<TokenizedDocuments> {
     if (this.failure) return Promise.reject(this.failure);
     const thread = this.threads[this.next++ % this.threads.length]!;
     const id = this.nextId++;
     // Byte texts go in one buffer that is moved to the thread: each may be a view into a larger buffer of the
     // database driver, which posting it as it is would copy whole.
+    const parts = documents.map(({ metadata, body }) => (usableTerms(body.terms) ? { metadata, terms: true, source: body.terms } : { metadata, terms: false, source: body.text }));
     let size = 0;
-    for (const { body } of documents) {
-      const source = body.terms ?? body.text;
-      if (source instanceof Uint8Array) size += source.length;
-    }
+    for (const { source } of parts) if (source instanceof Uint8Array) size += source.length;
     const bytes = size ? new Uint8Array(size) : null;
     let at = 0;
     const request: TokenizeRequest = {
       id, averageLength, bytes,
-      documents: documents.map(({ metadata, body }) => {
-        const terms = body.terms !== undefined;
-        const source = body.terms ?? body.text ?? null;
+      documents: parts.map(({ metadata, terms, source }) => {
         if (!(source instanceof Uint8Array)) return { metadata, terms, text: source, bytes: null };
         bytes!.set(source, at);
         at += source.length;
