@@ -1,7 +1,8 @@
 // The product through a real browser: sign in, upload a tagged batch, review, and what sales then see.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pdf, png, pptx } from '../support/files.ts';
+import { assets } from '../../server/db/schema.ts';
+import { noisyPng, pdf, png, pptx } from '../support/files.ts';
 import { chromiumAvailable, CHROMIUM, screenshot, signIn, signOut, startE2E, writeFixture, PASSWORD, type E2E } from '../support/e2e-browser.ts';
 
 const required = process.env.E2E_REQUIRED === '1';
@@ -217,6 +218,43 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
     await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Sales currently get version 1').waitFor();
     await page.getByText('Q3 prices').first().waitFor();
+    await signOut(page);
+  });
+
+  it('takes files dropped on the library, and cancels an upload in flight without leaving an asset behind', async () => {
+    await signIn(page, e2e.baseUrl, people.marketing.email);
+    const before = await page.locator('article').count();
+    // Dropped as a browser drops them: a drop event carrying the files.
+    const dropped = await page.evaluateHandle(async ([small, large]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(small), (c) => c.charCodeAt(0))], 'Battlecard.pdf', { type: 'application/pdf' }));
+      transfer.items.add(new File([Uint8Array.from(atob(large), (c) => c.charCodeAt(0))], 'Event photo.png', { type: 'image/png' }));
+      return transfer;
+    }, [(await pdf(['Battlecard for the zephyr rollout'])).toString('base64'), (await noisyPng(320, 320)).toString('base64')]);
+    await page.getByRole('region', { name: 'Upload files' }).dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByRole('heading', { name: 'Upload 2 files' }).waitFor();
+
+    // A slow line (32 KB/s up), so the photo is still going up when it is cancelled.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 32 * 1024 });
+    await page.getByRole('button', { name: 'Upload 2 files' }).click();
+    const queue = page.getByRole('region', { name: 'Upload queue' });
+    const photo = queue.getByRole('listitem').filter({ hasText: 'Event photo.png' });
+    await expect.poll(async () => Number(await photo.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(0);
+    await photo.getByRole('button', { name: 'Cancel' }).click();
+    await photo.getByText('Cancelled').waitFor();
+    await queue.getByRole('listitem').filter({ hasText: 'Battlecard.pdf' }).getByText('Uploaded', { exact: true }).waitFor({ timeout: 15_000 });
+    await screenshot(page, '11-upload-cancelled', { fullPage: false });
+    // Only the finished file became an asset.
+    await expect.poll(() => page.locator('article').count()).toBe(before + 1);
+    const titles = await e2e.t.app.services.database.db.select({ title: assets.title }).from(assets);
+    expect(titles.map((a) => a.title)).not.toContain('Event photo');
+
+    // On a good line again, the cancelled file can go up after all.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await photo.getByRole('button', { name: 'Retry' }).click();
+    await photo.getByText('Uploaded', { exact: true }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('article').count()).toBe(before + 2);
     await signOut(page);
   });
 

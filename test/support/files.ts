@@ -8,6 +8,11 @@ export async function png(width = 64, height = 48, color = { r: 30, g: 120, b: 2
   return sharp({ create: { width, height, channels: 3, background: color } }).png().toBuffer();
 }
 
+/** A PNG of random pixels, which does not compress: about 3 bytes a pixel, for uploads that take a while. */
+export async function noisyPng(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+}
+
 export async function jpeg(width = 64, height = 48): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 40 } } }).jpeg().toBuffer();
 }
