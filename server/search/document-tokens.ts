@@ -89,13 +89,15 @@ export class DocumentTokenizer {
     while (lines.next()) {
       const ids = this.resolve(terms, lines.from, lines.to);
       const count = this.tokens.count;
+      // A count of 0 (damaged terms) would let a word repeated in them in twice; it counts once instead.
+      const occurrences = Math.max(1, lines.count);
       touched = this.reserveTouched(touched, count);
       const counts = this.counts;
       const list = this.touched;
       for (let i = 0; i < count; i++) {
         const term = ids[i]!;
         if (counts[term] === 0) list[touched++] = term;
-        counts[term] = lines.count;
+        counts[term] = occurrences;
       }
     }
     this.writeText(lines.words, touched, out, averageLength);

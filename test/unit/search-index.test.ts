@@ -174,6 +174,14 @@ describe('building at boot', () => {
     expect(scored(fromText, 'roi').length).toBeGreaterThan(0);
   });
 
+  it('indexes damaged stored terms as well as it can, never the same word twice for one document', () => {
+    const index = new MemorySearchIndex();
+    const version = { id: 'v1', filename: 'notes.pdf', text: null, terms: 't1 x\n0 alpha alpha\nzz beta\n\n2 alpha gamma' };
+    index.index(asset('a1', { title: 'Notes', staffVersion: version, salesVersion: version }));
+    for (const q of ['alpha', 'beta', 'gamma']) expect(ids(index, q), q).toEqual(['a1']);
+    expect(index.query(request('alpha')).total).toBe(1);
+  });
+
   it('replaces most of an index in one bulk build, as a catch-up after a long downtime does', async () => {
     const index = new MemorySearchIndex();
     const many = (edition: string) => Array.from({ length: 2_600 }, (_, i) => asset(`a${i}`, { title: `${edition} sheet ${i}`, text: `${edition} notes ${WORDS[i % WORDS.length]}` }));
