@@ -8,7 +8,8 @@
 //   <count> <word> <word> …\n        one line per count, its words folded (as text.ts folds them) and sorted
 //
 // Lines keep the words tokenizable as they are: tokenizing a line after its count gives back exactly its words,
-// with the hashes tokenizing the text gave them. packTextTerms checks that before it answers.
+// with the hashes tokenizing the text gave them. packTextTerms checks that before it answers, and writes the few
+// words whose folded form would not read back ("½" folds to "1⁄2") as they stood in the text instead.
 import { TermDictionary } from './dictionary.ts';
 import { foldedWord, tokenize, Tokens } from './text.ts';
 
@@ -23,8 +24,8 @@ const ZERO = 0x30;
 const SLICE = 1 << 20;
 
 /**
- * The packed terms of a text, or null when there are none, or when a folded word would not tokenize back to
- * itself (a few compatibility characters fold to a separator, "½" → "1⁄2"): the build then tokenizes the text.
+ * The packed terms of a text, or null when it has no words (or, should one ever not read back, when a word's
+ * folded form and the form it had in the text both fail to: the build then tokenizes the text).
  */
 export function packTextTerms(text: string | null): string | null {
   if (!text) return null;
@@ -32,6 +33,8 @@ export function packTextTerms(text: string | null): string | null {
   const tokens = new Tokens();
   let ids = new Int32Array(1024);
   let counts = new Int32Array(1024);
+  // Where each word first stands in the text, for the few whose folded form does not read back (see storedForm).
+  let firstAt = new Int32Array(2048);
   let words = 0;
   for (let from = 0; from < text.length;) {
     let to = Math.min(text.length, from + SLICE);
@@ -43,43 +46,71 @@ export function packTextTerms(text: string | null): string | null {
     const slice = text.slice(from, to);
     tokenize(slice, tokens);
     if (ids.length < tokens.count) ids = new Int32Array(tokens.hash1.length);
+    const known = dictionary.size;
     dictionary.resolve(slice, 0, tokens, ids);
-    if (counts.length < dictionary.size) {
-      const grown = new Int32Array(Math.max(counts.length * 2, dictionary.size));
-      grown.set(counts);
-      counts = grown;
+    if (counts.length < dictionary.size) counts = grown(counts, dictionary.size);
+    if (firstAt.length < 2 * dictionary.size) firstAt = grown(firstAt, 2 * dictionary.size);
+    // New words are numbered in the order they first appear.
+    for (let i = 0, next = known; i < tokens.count; i++) {
+      const id = ids[i]!;
+      counts[id]!++;
+      if (id === next) {
+        firstAt[2 * id] = from + tokens.start[i]!;
+        firstAt[2 * id + 1] = from + tokens.end[i]!;
+        next++;
+      }
     }
-    for (let i = 0; i < tokens.count; i++) counts[ids[i]!]!++;
     words += tokens.count;
     from = to;
   }
   if (words === 0) return null;
 
-  const byCount = new Map<number, string[]>();
+  const byCount = new Map<number, number[]>();
   for (let id = 0; id < dictionary.size; id++) {
-    const count = counts[id]!;
-    const list = byCount.get(count);
-    if (list) list.push(dictionary.text[id]!);
-    else byCount.set(count, [dictionary.text[id]!]);
+    const list = byCount.get(counts[id]!);
+    if (list) list.push(id);
+    else byCount.set(counts[id]!, [id]);
   }
   let packed = `${HEADER}${words}\n`;
   for (const count of [...byCount.keys()].sort((a, b) => a - b)) {
     // Sorted, so neighbours share prefixes and the stored form compresses better.
-    const line = byCount.get(count)!.sort().join(' ');
-    if (!tokenizesTo(line, byCount.get(count)!, tokens)) return null;
+    const folded = byCount.get(count)!.map((id) => dictionary.text[id]!).sort();
+    let line = folded.join(' ');
+    if (!readsBack(line, folded, tokens)) {
+      const forms = byCount.get(count)!.map((id) => storedForm(dictionary.text[id]!, text.slice(firstAt[2 * id]!, firstAt[2 * id + 1]!), tokens));
+      if (forms.includes(null)) return null;
+      line = (forms as string[]).join(' ');
+      if (!readsBack(line, byCount.get(count)!.map((id) => dictionary.text[id]!), tokens)) return null;
+    }
     packed += `${count} ${line}\n`;
   }
   return packed;
 }
 
-/** Whether tokenizing `line` gives exactly `words`, each already folded. */
-function tokenizesTo(line: string, words: string[], tokens: Tokens): boolean {
+/**
+ * How a word is written in the stored terms: folded, unless folding made something that reads as other words
+ * ("½" folds to "1⁄2", and the fraction slash separates words); then as it stood in the text, which reads back as
+ * the same word (tokenizing a word alone or in its text gives the same token).
+ */
+function storedForm(folded: string, inText: string, tokens: Tokens): string | null {
+  if (readsBack(folded, [folded], tokens)) return folded;
+  return readsBack(inText, [folded], tokens) ? inText : null;
+}
+
+/** Whether tokenizing `line` gives exactly the folded `words`. */
+function readsBack(line: string, words: string[], tokens: Tokens): boolean {
   tokenize(line, tokens);
   if (tokens.count !== words.length) return false;
   for (let i = 0; i < tokens.count; i++) {
     if (foldedWord(line, tokens.start[i]!, tokens.end[i]!) !== words[i]) return false;
   }
   return true;
+}
+
+function grown(array: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(array.length * 2, size));
+  bigger.set(array);
+  return bigger;
 }
 
 /** Whether stored terms are in this form (older forms are ignored: the text is tokenized instead). */

@@ -123,7 +123,7 @@ describe('visibility', () => {
 });
 
 describe('building at boot', () => {
-  const WORDS = ['étude', 'pricing', 'roi', 'sécurité', 'datasheet', 'onboarding', 'straße', '日本語', 'cfo', 'q3'];
+  const WORDS = ['étude', 'pricing', 'roi', 'sécurité', 'datasheet', 'onboarding', 'straße', '日本語', 'cfo', 'q3', '½'];
   const text = (i: number) => Array.from({ length: 40 + (i % 30) }, (_, k) => WORDS[(i * 7 + k * k) % WORDS.length]).join(k(i));
   const k = (i: number) => (i % 3 ? ' ' : ', ');
   const assets = (bytes: boolean) => Array.from({ length: 450 }, (_, i) => {
@@ -167,11 +167,11 @@ describe('building at boot', () => {
     await threaded.indexMany(batches(assets(false).map((a) => withTerms(a, true))));
     const scored = (index: MemorySearchIndex, q: string) => index.query(request(q, { limit: 500 })).hits.map((h) => [h.assetId, h.score]);
     const matches = (index: MemorySearchIndex, q: string) => index.query(request(q, { limit: 500 })).hits.map((h) => h.assetId).sort();
-    for (const q of ['etude', 'securite roi', 'strasse', '日本語', 'pric', 'datashet', 'asset cfo', 'q3 onboarding']) {
+    for (const q of ['etude', 'securite roi', 'strasse', '日本語', 'pric', 'datashet', 'asset cfo', 'q3 onboarding', '½ roi']) {
       expect(scored(fromTerms, q), q).toEqual(scored(fromText, q));
       expect(matches(threaded, q), q).toEqual(matches(fromText, q));
     }
-    expect(scored(fromText, 'roi').length).toBeGreaterThan(0);
+    for (const q of ['roi', '½']) expect(scored(fromText, q).length, q).toBeGreaterThan(0);
   });
 
   it('indexes damaged stored terms as well as it can, never the same word twice for one document', () => {

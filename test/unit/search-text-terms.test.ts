@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { packTextTerms, TermLines, usableTerms } from '../../server/search/text-terms.ts';
 import { wordsOf } from '../../server/search/text.ts';
 
-/** Word → count, read back from packed terms. */
+/** Word → count, read back from packed terms as the index reads them: tokenized, so folded. */
 function unpack(terms: string): { words: number; counts: Map<string, number> } {
   const lines = new TermLines(terms);
   const counts = new Map<string, number>();
-  while (lines.next()) for (const word of terms.slice(lines.from, lines.to).split(' ')) counts.set(word, lines.count);
+  while (lines.next()) for (const { word } of wordsOf(terms.slice(lines.from, lines.to))) counts.set(word, lines.count);
   return { words: lines.words, counts };
 }
 
@@ -29,9 +29,10 @@ describe('stored search terms', () => {
     expect(packTextTerms(' — … !? ')).toBeNull();
   });
 
-  it('stores nothing when a folded word would not read back as itself, so the build tokenizes that text', () => {
-    // "½" folds to "1⁄2", whose fraction slash separates words.
-    expect(packTextTerms('a ½ share')).toBeNull();
+  it('keeps a word as it stood in the text when its folded form would read back as other words', () => {
+    // "½" folds to "1⁄2", whose fraction slash separates words; "½" itself reads back as that one word.
+    expect(packTextTerms('a ½ share, ½ off')).toBe('t1 5\n1 a off share\n2 ½\n');
+    expect(unpack(packTextTerms('a ½ share, ½ off')!).counts.get('1⁄2')).toBe(2);
   });
 
   it('counts words across the slices a long text is read in, and cuts very long words as the tokenizer does', () => {
@@ -43,7 +44,7 @@ describe('stored search terms', () => {
   });
 
   it('reads back as the words and counts of the text, for any text', () => {
-    const word = fc.stringMatching(/^[a-zéèàüßœ日本0-9]{1,12}$/);
+    const word = fc.stringMatching(/^[a-zéèàüßœ日本0-9½ﬁ²Ⅻ]{1,12}$/);
     const separator = fc.constantFrom(' ', ', ', '\n', ' — ', '. ', "'");
     fc.assert(fc.property(fc.array(fc.tuple(word, separator), { minLength: 1, maxLength: 60 }), (parts) => {
       const text = parts.map(([w, s]) => w + s).join('');
