@@ -22,7 +22,7 @@ import { fold, wordsOf } from './text.ts';
 export const SEARCH_CHANNEL = 'content_hub_search';
 
 const BUILD_BATCH = 500;
-/** Texts copied into the text store per read after a build (see storeMissingTexts): a few megabytes. */
+/** Texts copied (or moved) into the text store per turn of the queue (see tendTexts): a few megabytes. */
 const TEXT_COPY_BATCH = 200;
 /** A changed index is saved this often (and when the service closes), so a crash costs a short catch-up. */
 const SNAPSHOT_EVERY_MS = 15 * 60_000;
@@ -129,7 +129,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   let unsaved = 0;
   /** Versions whose texts are still to be copied into the text store (see storeMissingTexts). */
   const textsToStore = new Set<string>();
-  let copyingTexts: Promise<void> = Promise.resolve();
+  let tending: Promise<void> = Promise.resolve();
   let textsCopied: { texts: number; ms: number } | null = null;
   let closing = false;
   let unlogged: SearchLogEntry[] = [];
@@ -207,28 +207,47 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    * snippets come from PostgreSQL. Each batch runs in the queue, so an asset indexed meanwhile is never
    * stored with an older text. Stops at close; the next process copies what is left.
    */
-  async function storeMissingTexts(): Promise<void> {
-    if (!texts || !textsToStore.size) return;
+  async function storeMissingTexts(store: TextStore): Promise<number> {
     const started = performance.now();
     let copied = 0;
     while (textsToStore.size && !closing) {
       const ids = takeFirst(textsToStore, TEXT_COPY_BATCH);
+      await inQueue(async () => {
+        const found = (await stampedTexts(database, ids)).filter(({ versionId, stamp }) => !store.has(versionId, stamp));
+        await store.append(found);
+        copied += found.length;
+      });
+    }
+    if (copied) textsCopied = { texts: copied, ms: Math.round(performance.now() - started) };
+    return copied;
+  }
+
+  /** Moves the live texts out of files of earlier processes that hold mostly replaced ones (see TextStore.sparseTexts). */
+  async function moveSparseTexts(store: TextStore): Promise<number> {
+    const ids = store.sparseTexts();
+    for (let i = 0; i < ids.length && !closing; i += TEXT_COPY_BATCH) await inQueue(() => store.move(ids.slice(i, i + TEXT_COPY_BATCH)));
+    return ids.length;
+  }
+
+  /**
+   * Keeps the text store whole and lean, in the background: after a build, then before each timed save. A failure
+   * costs only speed (snippets come from PostgreSQL), so it is reported and the index serves on.
+   */
+  function tendTexts(): Promise<void> {
+    if (!texts) return Promise.resolve();
+    const run = tending.then(async () => {
       try {
-        await inQueue(async () => {
-          const found = (await stampedTexts(database, ids)).filter(({ versionId, stamp }) => !texts.has(versionId, stamp));
-          await texts.append(found);
-          copied += found.length;
-        });
+        const changed = (await storeMissingTexts(texts)) + (await moveSparseTexts(texts));
+        if (!changed) return;
+        // The snapshot lists the stored texts: a restart then has them too.
+        unsaved++;
+        await saveOrWarn();
       } catch (error) {
         warn('could not copy texts for snippets; they come from PostgreSQL', error);
-        return;
       }
-    }
-    if (!copied) return;
-    textsCopied = { texts: copied, ms: Math.round(performance.now() - started) };
-    // The snapshot lists the stored texts: a restart then has them too.
-    unsaved++;
-    await saveOrWarn();
+    });
+    tending = run;
+    return run;
   }
 
   /** The start of hits' texts: from the text store, and from PostgreSQL for what it lacks. */
@@ -365,7 +384,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       await reindex(ids);
     }
     if (unsaved) void saveOrWarn();
-    copyingTexts = storeMissingTexts();
+    void tendTexts();
     return { from: restored ? 'snapshot' : 'database', assets: index.size, reindexed, storedTexts: texts?.size ?? 0, ms: Math.round(performance.now() - started) };
   }
 
@@ -481,7 +500,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       if (timers.length === 0) {
         timers.push(setInterval(() => void service.refreshUsage().catch((e) => warn('usage refresh failed', e)), USAGE_REFRESH_MS).unref());
         timers.push(setInterval(() => void service.refreshUsage(true).catch((e) => warn('usage recount failed', e)), USAGE_RECOUNT_MS).unref());
-        if (snapshotFile) timers.push(setInterval(() => void saveOrWarn(), SNAPSHOT_EVERY_MS).unref());
+        if (snapshotFile) timers.push(setInterval(() => void tendTexts().then(saveOrWarn), SNAPSHOT_EVERY_MS).unref());
       }
       return building;
     },
@@ -656,15 +675,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       if (built && unsaved > 0) await saveSnapshot();
     },
 
-    /** Once the texts a build did not read are in the text store (or the copy stopped): how many, in how long. */
+    /** Once the texts a build did not read are in the text store (or the copy stopped): how many it copied, in how long. */
     async textsStored(): Promise<{ texts: number; ms: number } | null> {
-      await copyingTexts;
+      await tending;
       return textsCopied;
     },
 
     async close(): Promise<void> {
       closing = true;
-      await copyingTexts;
+      await tending;
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
       await service.flushLog();

@@ -20,6 +20,13 @@ const ORPHAN_MS = 24 * 3_600_000;
 const PREWARM_PIECE = 4 << 20;
 /** Buffers per writev call, well under the system's limit (IOV_MAX, 1024 on Linux). */
 const WRITE_PARTS = 256;
+/**
+ * A file taken over from an earlier process whose texts are mostly replaced or gone has its live texts moved
+ * to this process's file (see sparseTexts), so it stops being named and is deleted as an orphan. Small files are
+ * left alone: moving them would save little.
+ */
+const SPARSE_SHARE = 0.5;
+const SPARSE_MIN_BYTES = 16 << 20;
 
 /** What a snapshot keeps of the store (see saved and restore). */
 export interface SavedTexts {
@@ -49,11 +56,14 @@ export class TextStore {
   /** File names by number; entries refer to them by number. */
   private names: string[] = [];
   private handles: (fs.FileHandle | null)[] = [];
+  /** Size of each file taken over, as restored (this process's own file only grows). */
+  private sizes: number[] = [];
   private entries = new Map<string, Entry>();
   /** One append at a time: each writes where the previous ended. */
   private appending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly directory: string) {}
+  /** `sparseMinBytes`: files smaller than this are never emptied (see sparseTexts); tests lower it. */
+  constructor(private readonly directory: string, private readonly sparseMinBytes = SPARSE_MIN_BYTES) {}
 
   get size(): number {
     return this.entries.size;
@@ -66,28 +76,35 @@ export class TextStore {
 
   /** Stores texts (strings or UTF-8 bytes), replacing older ones of the same versions. */
   append(texts: { versionId: string; stamp: string; text: string | Uint8Array }[]): Promise<void> {
-    const run = this.appending.then(async () => {
-      const encoded = texts.map(({ text }) => (typeof text === 'string' ? encoder.encode(text) : text));
-      const total = encoded.reduce((sum, bytes) => sum + bytes.length, 0);
-      if (total === 0) return;
-      const own = await this.ownFile();
-      // Written as they are, without gathering them into one buffer first (the boot build hands over 2 GB).
-      for (let from = 0, at = this.ownEnd; from < encoded.length; from += WRITE_PARTS) {
-        const parts = encoded.slice(from, from + WRITE_PARTS);
-        const bytes = parts.reduce((sum, part) => sum + part.length, 0);
-        const { bytesWritten } = await own.handle.writev(parts, at);
-        if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes of text (is the disk full?)`);
-        at += bytes;
-      }
-      let offset = 0;
-      texts.forEach(({ versionId, stamp }, i) => {
-        this.entries.set(versionId, { file: own.number, at: this.ownEnd + offset, bytes: encoded[i]!.length, stamp });
-        offset += encoded[i]!.length;
-      });
-      this.ownEnd += total;
-    });
+    return this.inTurn(() => this.write(texts));
+  }
+
+  /** Runs `work` after every append and move before it: each writes where the previous ended. */
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const run = this.appending.then(work);
     this.appending = run.catch(() => {});
     return run;
+  }
+
+  private async write(texts: { versionId: string; stamp: string; text: string | Uint8Array }[]): Promise<void> {
+    const encoded = texts.map(({ text }) => (typeof text === 'string' ? encoder.encode(text) : text));
+    const total = encoded.reduce((sum, bytes) => sum + bytes.length, 0);
+    if (total === 0) return;
+    const own = await this.ownFile();
+    // Written as they are, without gathering them into one buffer first (the boot build hands over 2 GB).
+    for (let from = 0, at = this.ownEnd; from < encoded.length; from += WRITE_PARTS) {
+      const parts = encoded.slice(from, from + WRITE_PARTS);
+      const bytes = parts.reduce((sum, part) => sum + part.length, 0);
+      const { bytesWritten } = await own.handle.writev(parts, at);
+      if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes of text (is the disk full?)`);
+      at += bytes;
+    }
+    let offset = 0;
+    texts.forEach(({ versionId, stamp }, i) => {
+      this.entries.set(versionId, { file: own.number, at: this.ownEnd + offset, bytes: encoded[i]!.length, stamp });
+      offset += encoded[i]!.length;
+    });
+    this.ownEnd += total;
   }
 
   /**
@@ -153,6 +170,7 @@ export class TextStore {
       sizes.push(handle ? (await handle.stat()).size : -1);
       this.names.push(name);
       this.handles.push(handle);
+      this.sizes.push(sizes.at(-1)!);
     }
     saved.versionIds.forEach((versionId, i) => {
       const file = saved.file[i]!;
@@ -181,6 +199,48 @@ export class TextStore {
         // Closed meanwhile (the service is stopping): nothing left to warm.
         return;
       }
+    }
+  }
+
+  /**
+   * Versions whose texts sit in files taken over from earlier processes that now hold mostly replaced texts:
+   * moving these (see move) lets those files go. Without it every restart's file would live on for the few
+   * texts in it that never change, and the directory would grow with every replaced text.
+   */
+  sparseTexts(): string[] {
+    const live = new Map<number, number>();
+    for (const entry of this.entries.values()) live.set(entry.file, (live.get(entry.file) ?? 0) + entry.bytes);
+    const sparse = new Set([...live].filter(([file, bytes]) => {
+      const size = this.sizes[file] ?? 0;
+      return this.handles[file] !== this.own && size >= this.sparseMinBytes && bytes < size * SPARSE_SHARE;
+    }).map(([file]) => file));
+    return [...this.entries].filter(([, entry]) => sparse.has(entry.file)).map(([versionId]) => versionId);
+  }
+
+  /** Copies stored texts into this process's file (same stamps); a file left holding none is closed. */
+  move(versionIds: string[]): Promise<void> {
+    return this.inTurn(() => this.moveNow(versionIds));
+  }
+
+  private async moveNow(versionIds: string[]): Promise<void> {
+    const moving: { versionId: string; stamp: string; text: Uint8Array }[] = [];
+    const from = new Set<number>();
+    for (const versionId of versionIds) {
+      const entry = this.entries.get(versionId);
+      const handle = entry && this.handles[entry.file];
+      if (!entry || !handle || handle === this.own) continue;
+      const text = new Uint8Array(entry.bytes);
+      const { bytesRead } = await handle.read(text, 0, entry.bytes, entry.at);
+      if (bytesRead !== entry.bytes) continue;
+      moving.push({ versionId, stamp: entry.stamp, text });
+      from.add(entry.file);
+    }
+    await this.write(moving);
+    const used = new Set([...this.entries.values()].map((entry) => entry.file));
+    for (const file of from) {
+      if (used.has(file)) continue;
+      await this.handles[file]?.close();
+      this.handles[file] = null;
     }
   }
 

@@ -83,6 +83,39 @@ describe('text store', () => {
     expect(fifth.size).toBe(0);
   });
 
+  it('moves the few live texts out of an earlier process\'s file that holds mostly replaced ones, so it can go', async () => {
+    const first = store();
+    const texts = Array.from({ length: 10 }, (_, i) => ({ versionId: `v${i}`, stamp: '1', text: `text ${i} `.repeat(100) }));
+    await first.append(texts);
+    const saved = await first.saved();
+    const second = new TextStore(directory, 1_000);
+    stores.push(second);
+    await second.restore(saved);
+    // Still mostly live: nothing to move.
+    await second.append([{ versionId: 'v0', stamp: '2', text: 'replaced' }]);
+    expect(second.sparseTexts()).toEqual([]);
+    // Replaced or gone for more than half of its bytes: the rest moves to the new process's file.
+    await second.append(texts.slice(1, 5).map((t) => ({ ...t, stamp: '2', text: 'replaced' })));
+    second.retain((versionId) => versionId !== 'v5');
+    expect(second.sparseTexts().sort()).toEqual(['v6', 'v7', 'v8', 'v9']);
+    await second.move(second.sparseTexts());
+    expect(second.sparseTexts()).toEqual([]);
+    const after = await second.saved();
+    // Only this process's file is named now; the old one is left to the orphan clean-up.
+    expect(after.files).toHaveLength(1);
+    expect(after.files).not.toContain(saved.files[0]);
+    expect(second.read(['v0', 'v1', 'v6', 'v9'], 10_000)).toEqual(new Map([
+      ['v0', { text: 'replaced', whole: true }], ['v1', { text: 'replaced', whole: true }],
+      ['v6', { text: texts[6]!.text, whole: true }], ['v9', { text: texts[9]!.text, whole: true }],
+    ]));
+    expect(second.has('v6', '1')).toBe(true);
+    // The next process takes over only the new file, and has every text.
+    const third = store();
+    await third.restore(after);
+    expect(third.size).toBe(9);
+    expect(third.read(['v7'], 10_000).get('v7')).toEqual({ text: texts[7]!.text, whole: true });
+  });
+
   it('deletes the files of processes long gone, not the ones a snapshot names or that are still written', async () => {
     const texts = store();
     await texts.append([{ versionId: 'a', stamp: '1', text: 'in use' }]);
