@@ -20,7 +20,7 @@ import taxonomyRoutes from './taxonomy/routes.ts';
 import usageRoutes from './usage/routes.ts';
 import processingRoutes from './processing/routes.ts';
 import searchRoutes from './search/routes.ts';
-import { SEARCH_CHANNEL } from './search/service.ts';
+import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
 export type App = FastifyInstance & { services: Services };
 
@@ -138,7 +138,7 @@ export async function buildApp(config: Config, database?: Database): Promise<App
       const copied = await services.search.textsStored();
       if (copied) app.log.info(copied, `search: ${copied.texts} texts for snippets copied to local files in ${copied.ms} ms`);
     },
-    (error) => app.log.error({ err: error }, 'could not build the search index'),
+    (error) => { if (!(error instanceof SearchClosed)) app.log.error({ err: error }, 'could not build the search index'); },
   );
 
   app.setNotFoundHandler((req, reply) => {

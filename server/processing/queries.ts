@@ -1,8 +1,9 @@
 // The processing columns of asset_versions (pages … meta, preview_status, preview_error) are this domain's to
 // write; everything else about assets goes through the asset service.
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { assetVersions } from '../db/schema.ts';
+import { TEXT_TERMS_FORMAT } from '../search/text-terms.ts';
 import type { Analysis } from './extractors/analysis.ts';
 
 export type VersionToProcess = NonNullable<Awaited<ReturnType<typeof versionToProcess>>>;
@@ -34,6 +35,33 @@ export async function saveAnalysis(db: Db, versionId: string, analysis: StoredAn
     meta: { ...analysis.meta, thumbnail: analysis.thumbnail, preview: analysis.preview, ...(analysis.previewPages ? { previewPages: analysis.previewPages } : {}) },
     previewStatus: 'ready', previewError: null,
   }).where(eq(assetVersions.id, versionId));
+}
+
+/**
+ * Versions with a text but without search terms in the form the index reads (processed before terms were stored,
+ * or by a release whose form differs).
+ */
+export async function versionsWithoutSearchTerms(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: assetVersions.id }).from(assetVersions).where(and(isNotNull(assetVersions.text),
+    sql`(${assetVersions.searchTerms} is null or not starts_with(${assetVersions.searchTerms}, ${`${TEXT_TERMS_FORMAT} `}))`));
+  return rows.map((r) => r.id);
+}
+
+/** The texts of versions, each with the stamp of the row it was read from (see saveSearchTerms). */
+export async function stampedVersionTexts(db: Db, versionIds: string[]) {
+  const rows = await db.select({ id: assetVersions.id, text: assetVersions.text, stamp: sql<string>`${assetVersions}.xmin::text` })
+    .from(assetVersions).where(and(inArray(assetVersions.id, versionIds), isNotNull(assetVersions.text)));
+  return rows.map((row) => ({ ...row, text: row.text! }));
+}
+
+/**
+ * Stores the search terms worked out from a version's text, unless the row changed since the text was read
+ * (processing may have stored a new text, with its own terms, meanwhile). Whether it stored them.
+ */
+export async function saveSearchTerms(db: Db, versionId: string, stamp: string, searchTerms: string | null): Promise<boolean> {
+  const updated = await db.update(assetVersions).set({ searchTerms })
+    .where(and(eq(assetVersions.id, versionId), sql`${assetVersions}.xmin::text = ${stamp}`)).returning({ id: assetVersions.id });
+  return updated.length > 0;
 }
 
 export async function markFailed(db: Db, versionId: string, reason: string) {

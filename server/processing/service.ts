@@ -12,7 +12,10 @@ import { cardKey, renderCard, type CardContent } from './card.ts';
 import type { Analysis, PreviewSource } from './extractors/analysis.ts';
 import { fileExists, writeFileAtomic } from './files.ts';
 import { previewStore } from './previews.ts';
-import { markFailed, processedTwin, saveAnalysis, versionIds, versionToProcess, type VersionToProcess } from './queries.ts';
+import {
+  markFailed, processedTwin, saveAnalysis, saveSearchTerms, stampedVersionTexts, versionIds, versionsWithoutSearchTerms, versionToProcess,
+  type VersionToProcess,
+} from './queries.ts';
 import { JOBS_CHANNEL, jobQueue, type Job } from './queue.ts';
 import { findCommand, runCommand } from './tools.ts';
 import { WorkerCrashed, workerPool } from './worker-pool.ts';
@@ -21,6 +24,8 @@ export const PROCESS_VERSION = 'process-version';
 
 /** Bumped when rendering changes, so browsers drop pictures cached under the old ETags. */
 const RENDERING = 1;
+/** Texts read at once by storeSearchTerms: a few megabytes. */
+const SEARCH_TERMS_BATCH = 100;
 
 export interface ProcessingOptions {
   /** Extraction threads, and so jobs run at once by this process. */
@@ -369,6 +374,24 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
         });
       }
       return ids.length;
+    },
+
+    /**
+     * Stores the search terms of versions whose text has none in the current form (see text-terms.ts) without
+     * reading their files again: after an upgrade, so the search index's first build reads terms, not texts.
+     * `onProgress` hears how many are done; returns how many were stored.
+     */
+    async storeSearchTerms(onProgress?: (done: number, total: number) => void): Promise<number> {
+      const ids = await versionsWithoutSearchTerms(db);
+      let stored = 0;
+      for (let i = 0; i < ids.length; i += SEARCH_TERMS_BATCH) {
+        const versions = await stampedVersionTexts(db, ids.slice(i, i + SEARCH_TERMS_BATCH));
+        // Packed in the extraction threads, side by side; each text is tokenized once.
+        const packed = await Promise.all(versions.map((v) => threads().run<string | null>({ type: 'search-terms', text: v.text })));
+        for (const [k, version] of versions.entries()) if (await saveSearchTerms(db, version.id, version.stamp, packed[k]!)) stored++;
+        onProgress?.(Math.min(ids.length, i + SEARCH_TERMS_BATCH), ids.length);
+      }
+      return stored;
     },
 
     /** The ~320 px thumbnail of what this user may see of an asset; the generated card when there is no picture. */

@@ -282,6 +282,11 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     return service.saveIndex().catch((error) => warn('could not save the search index', error));
   }
 
+  /** Ends a build the service is closing under (a command that finished before the index did, a shutdown). */
+  function stopIfClosing() {
+    if (closing) throw new SearchClosed('the search service closed before its index was built');
+  }
+
   /** Loads the saved index, if there is one that can be trusted; false means building from the database. */
   async function restoreSnapshot(): Promise<boolean> {
     if (!snapshotFile || !index.restore) return false;
@@ -311,6 +316,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
    */
   async function catchUp(): Promise<number | null> {
     const everything = await indexedAssets(db, 'all', 'none');
+    stopIfClosing();
     await takeIn(everything);
     const present = new Set(everything.assets.map((asset) => asset.id));
     const changed = everything.assets.filter((asset) => index.fingerprint(asset.id) !== asset.fingerprint).map((asset) => asset.id);
@@ -326,6 +332,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     async function* changedAssets(): AsyncGenerator<IndexedAsset[]> {
       for (let i = 0; i < changed.length; i += BUILD_BATCH) {
         const batch = await indexedAssets(db, { ids: changed.slice(i, i + BUILD_BATCH) }, readTexts);
+        stopIfClosing();
         await takeIn(batch);
         yield batch.assets;
       }
@@ -352,6 +359,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     while (ranges.length) {
       for (const range of [...ranges]) {
         const batch = await range.next;
+        stopIfClosing();
         if (batch.sources.length === 0) {
           ranges.splice(ranges.indexOf(range), 1);
           continue;
@@ -683,6 +691,8 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
 
     async close(): Promise<void> {
       closing = true;
+      // A build under way stops at its next batch, before the database it reads goes.
+      await building?.catch(() => {});
       await tending;
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
@@ -695,6 +705,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
 }
 
 export type SearchService = ReturnType<typeof searchService>;
+
+/** A build ended because the service closed: nothing went wrong. */
+export class SearchClosed extends Error {}
 
 /** Removes and returns up to `count` items of a set, in insertion order. */
 function takeFirst<T>(set: Set<T>, count: number): T[] {

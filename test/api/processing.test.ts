@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,5 +186,24 @@ describe('reprocessing and listeners', () => {
     await drain();
     expect(await version(id)).toMatchObject({ previewStatus: 'ready', previewError: null, text: 'Battlecard text', searchTerms: 't1 2\n1 battlecard text\n' });
     expect(await t.app.services.processing.counts()).toMatchObject({ queued: 0, running: 0, failed: 0 });
+  });
+
+  it('stores the search terms of texts processed without them, without reading the files again', async () => {
+    const older = (await upload(t, marketing, {}, { name: 'older.docx', content: docx(['Renewal playbook for renewal season']) })).json().id;
+    const other = (await upload(t, marketing, {}, { name: 'other.docx', content: docx(['Pricing sheet']) })).json().id;
+    await drain();
+    const { db } = t.app.services.database;
+    // As a release before stored terms left them, and as one storing another form.
+    await db.update(assetVersions).set({ searchTerms: null }).where(eq(assetVersions.assetId, older));
+    await db.update(assetVersions).set({ searchTerms: 't0 pricing sheet' }).where(eq(assetVersions.assetId, other));
+    for (const id of [older, other]) fs.rmSync(t.app.services.blobs.pathOf((await version(id)).sha256));
+
+    const progress: [number, number][] = [];
+    expect(await t.app.services.processing.storeSearchTerms((done, total) => progress.push([done, total]))).toBeGreaterThanOrEqual(2);
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
+    expect((await version(older)).searchTerms).toBe('t1 5\n1 for playbook season\n2 renewal\n');
+    expect((await version(other)).searchTerms).toBe('t1 2\n1 pricing sheet\n');
+    // Nothing left to do the second time.
+    expect(await t.app.services.processing.storeSearchTerms()).toBe(0);
   });
 });

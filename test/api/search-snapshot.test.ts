@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../../server/auth/roles.ts';
 import { assets, assetVersions } from '../../server/db/schema.ts';
-import { searchService, type SearchService } from '../../server/search/service.ts';
+import { SearchClosed, searchService, type SearchService } from '../../server/search/service.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 import { approvedAsset } from '../support/assets.ts';
 import { pdf } from '../support/files.ts';
@@ -119,6 +119,18 @@ describe('search after a restart', () => {
     const next = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile: path.join(t.config.dataDir, 'first-boot', 'index.snapshot') });
     restarted.push(next);
     expect(await next.start()).toMatchObject({ from: 'snapshot', reindexed: 0, storedTexts: 2 });
+  });
+
+  it('stops a build when the service closes under it, before the database goes, without calling it a failure', async () => {
+    await approvedAsset(t, marketing, approver, { title: 'Juniper pricing sheet' });
+    const warnings: string[] = [];
+    const service = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile, warn: (message) => warnings.push(message) });
+    const building = service.start();
+    await service.close();
+    await expect(building).rejects.toBeInstanceOf(SearchClosed);
+    expect(warnings).toEqual([]);
+    // The database is still there for what closes after the search service.
+    expect((await restart()).report).toMatchObject({ from: 'database', assets: 1 });
   });
 
   it('builds from the database when most assets changed since the snapshot, as after restoring a dump', async () => {
