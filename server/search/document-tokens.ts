@@ -7,7 +7,7 @@
 // where impact is the 3-bit BM25 weight of the term's count in a text of textWords words (see ranking.ts).
 import type { TermDictionary } from './dictionary.ts';
 import { textImpact } from './ranking.ts';
-import { Tokens, tokenize, tokenizeUtf8 } from './text.ts';
+import { sliceEnd, TEXT_SLICE, Tokens, tokenize, tokenizeUtf8 } from './text.ts';
 import { TermLines, usableTerms } from './text-terms.ts';
 
 /** What a document's text part is made from: the terms processing stored when they are usable, else the text. */
@@ -16,9 +16,6 @@ export interface DocumentBody {
   terms?: string | Uint8Array | null;
 }
 
-/** Text is tokenized in slices of this many characters (or bytes), so a 10 MB document needs no 10 MB scratch arrays. */
-const TEXT_SLICE = 1 << 20;
-const SPACE = 0x20;
 
 /** An Int32Array that grows as numbers are pushed. */
 export class Int32Builder {
@@ -108,12 +105,7 @@ export class DocumentTokenizer {
     let words = 0;
     const length = text?.length ?? 0;
     for (let from = 0; from < length;) {
-      let to = Math.min(length, from + TEXT_SLICE);
-      if (to < length) {
-        // End the slice on a space so no word is cut in two.
-        const space = typeof text === 'string' ? text.lastIndexOf(' ', to) : text!.lastIndexOf(SPACE, to);
-        if (space > from) to = space;
-      }
+      const to = sliceEnd(text!, from, length, TEXT_SLICE);
       const ids = this.resolve(text!, from, to);
       const count = this.tokens.count;
       words += count;

@@ -1,6 +1,6 @@
 // Snippets: the piece of an asset that shows why it matched, with the matched words located (not marked up:
 // the UI wraps them in <mark>, so titles holding "<script>" stay text everywhere).
-import { termHashes, Tokens, tokenize } from './text.ts';
+import { sliceEnd, termHashes, Tokens, tokenize } from './text.ts';
 
 export const SNIPPET_FIELDS = ['title', 'tags', 'labels', 'filename', 'description', 'text'] as const;
 export type SnippetField = (typeof SNIPPET_FIELDS)[number];
@@ -74,11 +74,7 @@ function findMatches(text: string, wanted: WantedTerms, wordCount: number): Matc
   const seen = new Set<number>();
   const limit = Math.min(text.length, SCAN_LIMIT);
   for (let from = 0; from < limit;) {
-    let to = Math.min(limit, from + SCAN_SLICE);
-    if (to < limit) {
-      const space = text.lastIndexOf(' ', to);
-      if (space > from) to = space;
-    }
+    const to = sliceEnd(text, from, limit, SCAN_SLICE);
     tokenize(from === 0 && to === text.length ? text : text.slice(from, to), tokens);
     for (let i = 0; i < tokens.count; i++) {
       const word = wanted.wordOf(tokens.hash1[i]!, tokens.hash2[i]!);

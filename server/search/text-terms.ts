@@ -11,7 +11,7 @@
 // with the hashes tokenizing the text gave them. packTextTerms checks that before it answers, and writes the few
 // words whose folded form would not read back ("½" folds to "1⁄2") as they stood in the text instead.
 import { TermDictionary } from './dictionary.ts';
-import { foldedWord, tokenize, Tokens } from './text.ts';
+import { foldedWord, sliceEnd, TEXT_SLICE, tokenize, Tokens } from './text.ts';
 
 /** Names this form and the tokenizer rules behind it; change it when either changes, and stored terms are ignored. */
 export const TEXT_TERMS_FORMAT = 't1';
@@ -19,9 +19,6 @@ const HEADER = `${TEXT_TERMS_FORMAT} `;
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const ZERO = 0x30;
-
-/** Text is tokenized in slices of this many characters, so a 10 MB document needs no 10 MB scratch arrays. */
-const SLICE = 1 << 20;
 
 /**
  * The packed terms of a text, or null when it has no words (or, should one ever not read back, when a word's
@@ -37,12 +34,7 @@ export function packTextTerms(text: string | null): string | null {
   let firstAt = new Int32Array(2048);
   let words = 0;
   for (let from = 0; from < text.length;) {
-    let to = Math.min(text.length, from + SLICE);
-    if (to < text.length) {
-      // End the slice on a space so no word is cut in two, as DocumentTokenizer does.
-      const space = text.lastIndexOf(' ', to);
-      if (space > from) to = space;
-    }
+    const to = sliceEnd(text, from, text.length, TEXT_SLICE);
     const slice = text.slice(from, to);
     tokenize(slice, tokens);
     if (ids.length < tokens.count) ids = new Int32Array(tokens.hash1.length);

@@ -7,6 +7,20 @@
 /** Longer runs of letters are not words (hashes, base64, glued junk); they are cut to this many characters. */
 export const MAX_TERM_LENGTH = 32;
 
+/** Long texts are tokenized in slices of this many characters (or bytes), so a 10 MB document needs no 10 MB scratch arrays. */
+export const TEXT_SLICE = 1 << 20;
+
+/**
+ * Where a slice of `text` from `from` ends: `size` units on (or at `limit`), pulled back to the last space before
+ * that so no word is cut in two, unless the slice has no space.
+ */
+export function sliceEnd(text: string | Uint8Array, from: number, limit: number, size: number): number {
+  const to = Math.min(limit, from + size);
+  if (to >= limit) return to;
+  const space = typeof text === 'string' ? text.lastIndexOf(' ', to) : text.lastIndexOf(0x20, to);
+  return space > from ? space : to;
+}
+
 // What each UTF-16 unit below 0x3000 folds to: 0 separator, -1 dropped without splitting (combining marks),
 // -2 a letter that folds to several (ß → ss, œ → oe; in LONG_FOLDS), otherwise the one folded unit.
 const TABLE_SIZE = 0x3000;
