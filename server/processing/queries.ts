@@ -1,9 +1,9 @@
-// The processing columns of asset_versions (pages … meta, preview_status, preview_error) are this domain's to
+// The processing columns of asset_versions (pages … meta, text, search_terms, preview_status, preview_error) are this domain's to
 // write; everything else about assets goes through the asset service.
 import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { assetVersions } from '../db/schema.ts';
-import { TEXT_TERMS_FORMAT } from '../search/text-terms.ts';
+import { usableSearchTerms } from '../search/queries.ts';
 import type { Analysis } from './extractors/analysis.ts';
 
 export type VersionToProcess = NonNullable<Awaited<ReturnType<typeof versionToProcess>>>;
@@ -42,8 +42,7 @@ export async function saveAnalysis(db: Db, versionId: string, analysis: StoredAn
  * or by a release whose form differs).
  */
 export async function versionsWithoutSearchTerms(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: assetVersions.id }).from(assetVersions).where(and(isNotNull(assetVersions.text),
-    sql`(${assetVersions.searchTerms} is null or not starts_with(${assetVersions.searchTerms}, ${`${TEXT_TERMS_FORMAT} `}))`));
+  const rows = await db.select({ id: assetVersions.id }).from(assetVersions).where(and(isNotNull(assetVersions.text), sql`${usableSearchTerms} is null`));
   return rows.map((r) => r.id);
 }
 

@@ -134,11 +134,12 @@ function hash64(text: string): string {
 const utf8 = new TextDecoder();
 
 // The boot build reads a version's stored search terms when they are of the form it reads (text-terms.ts), and
-// its text only when they are not. Plain SQL, used by both the byte reader and the string one.
+// its text only when they are not. Plain SQL, used by both the byte reader and the string one (and by processing,
+// to find the texts whose terms are still to be stored).
 const TERMS_USABLE = `starts_with(search_terms, '${TEXT_TERMS_FORMAT} ')`;
 const USABLE_TERMS = `case when ${TERMS_USABLE} then search_terms end`;
 const TEXT_UNLESS_TERMS = `case when ${TERMS_USABLE} then null else text end`;
-const usableSearchTerms = sql<string | null>`${sql.raw(USABLE_TERMS)}`;
+export const usableSearchTerms = sql<string | null>`${sql.raw(USABLE_TERMS)}`;
 const textUnlessTerms = sql<string | null>`${sql.raw(TEXT_UNLESS_TERMS)}`;
 
 /**
