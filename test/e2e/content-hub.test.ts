@@ -223,6 +223,8 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
 
   it('takes files dropped on the library, and cancels an upload in flight without leaving an asset behind', async () => {
     await signIn(page, e2e.baseUrl, people.marketing.email);
+    // Counted once the library has shown its cards (it has some by now), not while it is still loading.
+    await page.locator('article').first().waitFor();
     const before = await page.locator('article').count();
     // Dropped as a browser drops them: a drop event carrying the files.
     const dropped = await page.evaluateHandle(async ([small, large]) => {
