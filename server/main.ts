@@ -1,5 +1,9 @@
 import { buildApp } from './app.ts';
+import { runCommand } from './cli/commands.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { controlSocketPath, serveControl } from './instance/control-socket.ts';
+import { DataDirBusy, lockDataDir, type DataDirLock } from './instance/data-dir-lock.ts';
+import { announceFirstAdmin } from './instance/first-admin.ts';
 import { removeStaleTempFiles } from './storage/blob-store.ts';
 
 async function main() {
@@ -13,17 +17,33 @@ async function main() {
     }
     throw error;
   }
+  // The embedded database takes one process: this one, while it runs. Commands reach it through the control socket.
+  let lock: DataDirLock | undefined;
+  if (!config.databaseUrl) {
+    try {
+      lock = lockDataDir(config.dataDir, 'npm start');
+    } catch (error) {
+      if (!(error instanceof DataDirBusy)) throw error;
+      console.error(`Cannot start: ${error.message}.\nStop it first, or give this one another DATA_DIR.`);
+      process.exit(1);
+    }
+  }
   const app = await buildApp(config);
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
-  if (admin?.generatedPassword) {
-    // Printed once, on the first boot only; change it after signing in.
-    app.log.warn(`created the first admin: ${admin.email} / ${admin.generatedPassword} (shown only now)`);
-    console.log(`\n  First admin: ${admin.email}\n  Password:    ${admin.generatedPassword}\n`);
-  } else if (admin) {
-    app.log.info(`created the first admin ${admin.email}`);
-  }
+  if (admin) app.log.warn(`created the first admin ${admin.email}`);
+  announceFirstAdmin(admin, console.log);
   const removed = await removeStaleTempFiles(config.dataDir);
   if (removed) app.log.info(`removed ${removed} temp files left by an interrupted upload`);
+
+  let control: { close(): Promise<void> } | undefined;
+  if (lock) {
+    const socket = controlSocketPath(config.dataDir);
+    control = await serveControl(socket, (request, out, signal) => {
+      app.log.info(`running \`npm run ${request.command}\` for the command line`);
+      return runCommand(app.services, request, out, signal, 'server');
+    }, (error) => app.log.error({ err: error }, 'control socket'));
+    lock.update({ socket });
+  }
 
   let closing = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -31,7 +51,13 @@ async function main() {
       if (closing) process.exit(1);
       closing = true;
       app.log.info(`${signal}: finishing open requests`);
-      app.close().then(() => process.exit(0), () => process.exit(1));
+      const close = async () => {
+        await control?.close();
+        await app.close();
+        // Last, once the database is closed: the next process may open it from here on.
+        lock?.release();
+      };
+      close().then(() => process.exit(0), () => process.exit(1));
     });
   }
   await app.listen({ port: config.port, host: config.host });

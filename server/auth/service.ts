@@ -144,11 +144,17 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
       if (deleted.length === 0) throw new NotFound('no such token', 'TOKEN_NOT_FOUND');
     },
 
-    /** First boot: an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or admin@localhost with a random password returned for printing once. */
+    /**
+     * While no admin exists: an admin from ADMIN_EMAIL/ADMIN_PASSWORD, or admin@localhost with a random password
+     * returned for printing once. Keyed on admins, not on users: a demo run before the first start adds users too.
+     */
     async ensureAdmin(email: string | undefined, password: string | undefined): Promise<{ email: string; generatedPassword?: string } | undefined> {
-      if ((await this.countUsers()) > 0) return undefined;
-      const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
+      const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
+      if (admin) return undefined;
       const adminEmail = email ?? 'admin@localhost';
+      // Somebody of that name exists already without being admin: raising their role is for a person to decide.
+      if (await findByEmail(adminEmail)) return undefined;
+      const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
       await this.createUser({ email: adminEmail, name: 'Administrator', role: 'admin', password: password ?? generatedPassword! });
       return { email: adminEmail, generatedPassword };
     },

@@ -1,14 +1,13 @@
 // npm run demo: fills an instance with demo users and a realistic library, so the product can be tried at once.
-// Uses the same services as the API (nothing bypasses the upload checks or the workflow).
+// Uses the same services as the API (nothing bypasses the upload checks or the workflow); with a server running on the
+// embedded database, the server runs it, so the library is searchable the moment it is there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import type { CurrentUser, Role } from '../auth/roles.ts';
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/client.ts';
-import { createServices } from '../services.ts';
+import { defineCommand, UsageError } from './command.ts';
 
 const PASSWORD = 'demo-password';
 const PEOPLE: { email: string; name: string; role: Role }[] = [
@@ -56,40 +55,46 @@ async function pngFile(title: string, hue: number): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-const config = loadConfig();
-const database = await openDatabase(config.databaseUrl, config.dataDir);
-const services = createServices(config, database);
-const { auth, assets, blobs, taxonomy, usage } = services;
-try {
-  await taxonomy.ensureDefaults();
-  if (await auth.findUserByEmail(PEOPLE[0]!.email)) {
-    console.log('the demo data is already here; sign in as one of:');
-  } else {
-    const users = new Map<Role, CurrentUser>();
-    for (const person of PEOPLE) users.set(person.role, await auth.createUser({ ...person, password: PASSWORD }));
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-demo-'));
-    for (const [i, item] of LIBRARY.entries()) {
-      const content = item.kind === 'pdf' ? await pdfFile(item.title, item.pages ?? [item.title]) : await pngFile(item.title, i * 47);
-      const file = path.join(tmp, `${i}.${item.kind}`);
-      fs.writeFileSync(file, content);
-      const received = await blobs.receive(fs.createReadStream(file), config.maxUploadBytes, () => new Error('too large'));
-      const fileName = `${item.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').toLowerCase()}.${item.kind}`;
-      const asset = await assets.create(users.get('marketing')!, {
-        title: item.title, description: item.description, personas: item.personas, stages: item.stages,
-        industries: item.industries ?? [], tags: item.tags, language: item.language ?? 'en',
-      }, { received, fileName });
-      if (item.state !== 'draft') await assets.submit(users.get('marketing')!, asset.id);
-      if (item.state === 'approved') {
-        await assets.approve(users.get('approver')!, asset.id, 'Looks good');
-        // Some use by sales, so the library and reports have something to show.
-        for (let n = 0; n < (i * 7) % 5; n++) await usage.record(users.get('sales')!, { assetId: asset.id, kind: n % 2 ? 'download' : 'view' });
+export default defineCommand({
+  usage: 'usage: npm run demo   (adds demo users and a small tagged library; does nothing when they are there already)',
+
+  parse(argv) {
+    if (argv.length) throw new UsageError(`npm run demo takes no arguments, got ${argv.join(' ')}`);
+    return {};
+  },
+
+  async run({ services: { auth, assets, blobs, config, usage }, out }) {
+    if (await auth.findUserByEmail(PEOPLE[0]!.email)) {
+      out.print('the demo data is already here; sign in as one of:');
+    } else {
+      const users = new Map<Role, CurrentUser>();
+      for (const person of PEOPLE) users.set(person.role, await auth.createUser({ ...person, password: PASSWORD }));
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-demo-'));
+      try {
+        for (const [i, item] of LIBRARY.entries()) {
+          const content = item.kind === 'pdf' ? await pdfFile(item.title, item.pages ?? [item.title]) : await pngFile(item.title, i * 47);
+          const file = path.join(tmp, `${i}.${item.kind}`);
+          fs.writeFileSync(file, content);
+          const received = await blobs.receive(fs.createReadStream(file), config.maxUploadBytes, () => new Error('too large'));
+          const fileName = `${item.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').toLowerCase()}.${item.kind}`;
+          const asset = await assets.create(users.get('marketing')!, {
+            title: item.title, description: item.description, personas: item.personas, stages: item.stages,
+            industries: item.industries ?? [], tags: item.tags, language: item.language ?? 'en',
+          }, { received, fileName });
+          if (item.state !== 'draft') await assets.submit(users.get('marketing')!, asset.id);
+          if (item.state === 'approved') {
+            await assets.approve(users.get('approver')!, asset.id, 'Looks good');
+            // Some use by sales, so the library and reports have something to show.
+            for (let n = 0; n < (i * 7) % 5; n++) await usage.record(users.get('sales')!, { assetId: asset.id, kind: n % 2 ? 'download' : 'view' });
+          }
+          out.progress(`created ${i + 1}/${LIBRARY.length} assets`);
+        }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
-      process.stdout.write(`\rcreated ${i + 1}/${LIBRARY.length} assets`);
+      out.print('demo data created; sign in as one of:');
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
-    console.log('\ndemo data created; sign in as one of:');
-  }
-  for (const person of PEOPLE) console.log(`  ${person.email.padEnd(20)} ${PASSWORD}   (${person.role})`);
-} finally {
-  await database.close();
-}
+    for (const person of PEOPLE) out.print(`  ${person.email.padEnd(20)} ${PASSWORD}   (${person.role})`);
+    return 0;
+  },
+});

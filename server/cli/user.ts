@@ -2,62 +2,70 @@
 // npm run user -- list | set-password --email … [--password …] | disable --email … | enable --email …
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { authService } from '../auth/service.ts';
-import { ROLES, type Role } from '../auth/roles.ts';
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/client.ts';
+import { ROLES, type CurrentUser, type Role } from '../auth/roles.ts';
+import { DomainError } from '../errors.ts';
+import { defineCommand, UsageError } from './command.ts';
 
-const usage = `usage: npm run user -- <command> [options]
+const SUBCOMMANDS = ['add', 'list', 'set-password', 'disable', 'enable'] as const;
+type Subcommand = typeof SUBCOMMANDS[number];
+
+// The shell acts as the machine's operator, not as any user, so the self-change rule does not apply.
+const OPERATOR: CurrentUser = { id: 'cli', email: 'cli', name: 'cli', role: 'admin' };
+
+export default defineCommand({
+  usage: `usage: npm run user -- <command> [options]
   add --email E --role ${ROLES.join('|')} [--name N] [--password P]   (a password is generated when omitted)
   list
   set-password --email E [--password P]
-  disable --email E | enable --email E`;
+  disable --email E | enable --email E`,
 
-async function main() {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
-  });
-  const command = positionals[0];
-  if (!command || !['add', 'list', 'set-password', 'disable', 'enable'].includes(command)) return fail(usage);
-  const config = loadConfig();
-  const database = await openDatabase(config.databaseUrl, config.dataDir);
-  const auth = authService(database.db);
-  try {
-    if (command === 'list') {
-      for (const u of await auth.listUsers()) console.log(`${u.email.padEnd(36)} ${u.role.padEnd(10)} ${u.disabled ? 'disabled' : 'active'}  ${u.name}`);
-      return;
+  parse(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv, allowPositionals: true,
+        options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
     }
-    if (!values.email) return fail(`--email is required\n${usage}`);
-    if (command === 'add') {
-      if (!values.role || !(ROLES as readonly string[]).includes(values.role)) return fail(`--role must be one of ${ROLES.join(', ')}`);
-      const password = values.password ?? randomBytes(12).toString('base64url');
-      const user = await auth.createUser({ email: values.email, name: values.name ?? '', role: values.role as Role, password });
-      console.log(`added ${user.email} (${user.role})${values.password ? '' : `, password: ${password}`}`);
-      return;
-    }
-    const user = await auth.findUserByEmail(values.email);
-    if (!user) return fail(`no user ${values.email}`);
-    // The CLI acts as the machine's operator, not as any user, so the self-change rule does not apply.
-    const operator = { id: 'cli', email: 'cli', name: 'cli', role: 'admin' as const };
-    if (command === 'set-password') {
-      const password = values.password ?? randomBytes(12).toString('base64url');
-      await auth.updateUser(operator, user.id, { password });
-      console.log(`new password for ${user.email}${values.password ? ' set' : `: ${password}`}`);
-    } else {
-      await auth.updateUser(operator, user.id, { disabled: command === 'disable' });
-      console.log(`${user.email} ${command}d`);
-    }
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  } finally {
-    await database.close();
-  }
-}
+    const { positionals: [command], values } = parsed;
+    if (!command || !(SUBCOMMANDS as readonly string[]).includes(command)) throw new UsageError(command ? `unknown command ${command}` : 'no command');
+    if (command !== 'list' && !values.email) throw new UsageError('--email is required');
+    if (command === 'add' && !(ROLES as readonly string[]).includes(values.role ?? '')) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    return { command: command as Subcommand, email: values.email ?? '', role: values.role as Role, name: values.name, password: values.password };
+  },
 
-function fail(message: string): void {
-  console.error(message);
-  process.exitCode = 1;
-}
-
-await main();
+  async run({ services: { auth }, out }, args) {
+    try {
+      if (args.command === 'list') {
+        for (const u of await auth.listUsers()) out.print(`${u.email.padEnd(36)} ${u.role.padEnd(10)} ${u.disabled ? 'disabled' : 'active'}  ${u.name}`);
+        return 0;
+      }
+      const password = args.password ?? randomBytes(12).toString('base64url');
+      if (args.command === 'add') {
+        const user = await auth.createUser({ email: args.email, name: args.name ?? '', role: args.role, password });
+        out.print(`added ${user.email} (${user.role})${args.password ? '' : `, password: ${password}`}`);
+        return 0;
+      }
+      const user = await auth.findUserByEmail(args.email);
+      if (!user) {
+        out.warn(`no user ${args.email}`);
+        return 1;
+      }
+      if (args.command === 'set-password') {
+        await auth.updateUser(OPERATOR, user.id, { password });
+        out.print(`new password for ${user.email}${args.password ? ' set' : `: ${password}`}`);
+      } else {
+        await auth.updateUser(OPERATOR, user.id, { disabled: args.command === 'disable' });
+        out.print(`${user.email} ${args.command}d`);
+      }
+      return 0;
+    } catch (error) {
+      // A rule the person broke (a taken email, a short password) is their answer; anything else is a failure to report.
+      if (!(error instanceof DomainError)) throw error;
+      out.warn(error.message);
+      return 1;
+    }
+  },
+});

@@ -120,7 +120,21 @@ describe('users (admin)', () => {
     expect(self.statusCode).toBe(403);
   });
 
-  it('creates the first admin from the environment only when no user exists', async () => {
+  it('creates the first admin from the environment only when no admin exists', async () => {
     expect(await t.app.services.auth.ensureAdmin('x@example.com', 'whatever-long')).toBeUndefined();
+  });
+
+  it('creates the first admin when only non-admins exist (a demo run before the first start)', async () => {
+    const other = await testApp();
+    try {
+      await other.app.services.auth.createUser({ email: 'maya@demo.local', name: 'Maya', role: 'marketing', password: 'demo-password' });
+      const admin = await other.app.services.auth.ensureAdmin(undefined, undefined);
+      expect(admin?.email).toBe('admin@localhost');
+      const login = await other.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@localhost', password: admin!.generatedPassword } });
+      expect(login.statusCode).toBe(200);
+      expect(login.json().user.role).toBe('admin');
+    } finally {
+      await other.close();
+    }
   });
 });
