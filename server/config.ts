@@ -22,6 +22,8 @@ export interface Config {
   processingThreads: number;
   /** Time limit of processing one file; past it the worker thread is stopped and the file reported as too slow. */
   processingTimeoutMs: number;
+  /** Render Office files with LibreOffice when it is on PATH; LIBREOFFICE=off keeps to the thumbnails in the files. */
+  libreOffice: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // One core stays free for answering requests.
     processingThreads: integer(env, 'PROCESSING_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1, 64),
     processingTimeoutMs: integer(env, 'PROCESSING_TIMEOUT_SEC', 120, 1, 86_400) * 1000,
+    libreOffice: env.LIBREOFFICE !== 'off' && env.LIBREOFFICE !== '0',
     ...overrides,
   };
 }

@@ -16,7 +16,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const auth = authService(db);
   const assets = assetService(db, blobs, taxonomy);
   const usage = usageService(db);
-  const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs });
+  const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
   // Beside the files, on local disk: each process keeps its own copy, and a restart loads it instead of re-reading all text.
   const search = searchService(database, taxonomy, { snapshotFile: path.join(config.dataDir, 'search', 'index.snapshot') });

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { AssetJson } from './schemas.ts';
+import { previewShape } from '../processing/preview-pages.ts';
 
 export type AssetRow = typeof assets.$inferSelect;
 export type VersionRow = typeof assetVersions.$inferSelect;
@@ -103,10 +104,16 @@ export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonPa
     expiresAt: row.expiresAt?.toISOString() ?? null,
     version: versionJson(version),
     approvedVersion: row.approvedVersionId ? parts.versions.get(row.approvedVersionId)?.number ?? null : null,
-    preview: { status: version.previewStatus, error: version.previewError },
+    preview: { status: version.previewStatus, error: version.previewError, ...previewJson(version) },
     thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
     downloadUrl: `/api/assets/${row.id}/download`,
   };
+}
+
+/** How many pages the preview has, and whether its only picture is the small one embedded in the file (not to be enlarged). */
+function previewJson(version: VersionMeta) {
+  const { source, pages } = previewShape(version);
+  return { pages, thumbnailOnly: source === 'thumbnail' };
 }
 
 export function versionJson(v: VersionMeta): AssetJson['version'] {

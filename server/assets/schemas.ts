@@ -46,7 +46,13 @@ export const AssetSchema = Type.Object({
   version: VersionSchema,
   /** Number of the version sales get, null until one is approved. */
   approvedVersion: Nullable(Type.Integer()),
-  preview: Type.Object({ status: Type.Enum(['pending', 'ready', 'failed', 'none']), error: Type.Optional(Nullable(Type.String())) }),
+  preview: Type.Object({
+    status: Type.Enum(['pending', 'ready', 'failed', 'none']), error: Type.Optional(Nullable(Type.String())),
+    /** Pages GET /api/assets/:id/preview?page=N serves. */
+    pages: Type.Integer({ minimum: 1 }),
+    /** The only picture is the small thumbnail embedded in the file (no LibreOffice on the server): show it at its size. */
+    thumbnailOnly: Type.Boolean(),
+  }),
   thumbnailUrl: Nullable(Type.String()),
   downloadUrl: Type.String(),
   versions: Type.Optional(Type.Array(VersionDetail)),

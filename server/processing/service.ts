@@ -10,6 +10,7 @@ import { NotFound, Unreadable } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { cardKey, renderCard, type CardContent } from './card.ts';
 import type { Analysis, PreviewSource } from './extractors/analysis.ts';
+import { previewShape } from './preview-pages.ts';
 import { fileExists, writeFileAtomic } from './files.ts';
 import { previewStore } from './previews.ts';
 import {
@@ -41,6 +42,8 @@ export interface ProcessingOptions {
   retryBaseMs?: number;
   /** Attempts of one processing job (file faults are never retried; crashes and I/O errors are). */
   maxAttempts?: number;
+  /** Render Office files with LibreOffice when it is installed (LIBREOFFICE=off says no); default yes. */
+  libreOffice?: boolean;
 }
 
 export interface ProcessingLog { info(message: string): void; warn(message: string): void; error(message: string): void }
@@ -90,9 +93,12 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     }
   }
 
-  /** LibreOffice renders Office files that carry no thumbnail, when it is installed. */
+  /**
+   * LibreOffice renders Office files to PDF, for a preview of every page, when it is installed (and not turned off).
+   * Without it the thumbnail embedded in the file (often 256 px) or the card stands in.
+   */
   async function renderWithLibreOffice(version: VersionToProcess, file: string, analysis: Analysis): Promise<Analysis> {
-    const soffice = await findCommand('soffice') ?? await findCommand('libreoffice');
+    const soffice = options.libreOffice === false ? undefined : await findCommand('soffice') ?? await findCommand('libreoffice');
     if (!soffice) return analysis;
     const work = await fs.mkdtemp(path.join(os.tmpdir(), 'content-hub-soffice-'));
     try {
@@ -102,10 +108,16 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       await runCommand(soffice, ['--headless', '--norestore', '--nolockcheck', `-env:UserInstallation=file://${work}/profile`,
         '--convert-to', 'pdf', '--outdir', work, input], { timeoutMs: options.timeoutMs, cwd: work });
       const pdfFile = previews.convertedPdf(version.sha256);
-      await writeFileAtomic(pdfFile, await fs.readFile(path.join(work, 'input.pdf')));
+      // LibreOffice exits 0 even when it could not load the file; only the missing PDF tells.
+      const converted = await fs.readFile(path.join(work, 'input.pdf')).catch(() => {
+        throw new Error('LibreOffice could not open the file and made no PDF of it');
+      });
+      await writeFileAtomic(pdfFile, converted);
       const pdf = await threads().run<Analysis>({ type: 'analyse', file: pdfFile, mimeType: 'application/pdf', thumbFile: previews.thumbnail(version.sha256) });
       return {
-        ...analysis, thumbnail: pdf.thumbnail, preview: 'converted-pdf', pages: analysis.pages ?? pdf.pages, text: analysis.text || pdf.text,
+        // A PDF whose first page could not be drawn keeps the file's own thumbnail, if it had one.
+        ...analysis, thumbnail: pdf.thumbnail === 'image' ? 'image' : analysis.thumbnail, preview: 'converted-pdf',
+        pages: analysis.pages ?? pdf.pages, text: analysis.text || pdf.text,
         meta: { ...analysis.meta, renderedWith: 'LibreOffice', previewPages: pdf.pages },
       };
     } catch (error) {
@@ -406,10 +418,8 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
 
     /** Page N (from 1) as a WebP up to 1600 px, rendered on first request and kept. */
     async preview(user: CurrentUser, assetId: string, page = 1, versionNumber?: number): Promise<Picture> {
-      const { asset, version, meta } = await shown(user, assetId, versionNumber);
-      const source = (version.previewStatus === 'ready' ? meta.preview : 'card') as PreviewSource | undefined ?? 'card';
-      const pageCount = typeof meta.previewPages === 'number' ? meta.previewPages
-        : source === 'pdf' || (source === 'image' && (version.pages ?? 1) > 1) ? version.pages ?? 1 : 1;
+      const { asset, version } = await shown(user, assetId, versionNumber);
+      const { source, pages: pageCount } = previewShape(version);
       if (page > pageCount) {
         throw new NotFound(pageCount === 1 ? `there is one page to preview; page ${page} does not exist` : `there are ${pageCount} pages to preview; page ${page} does not exist`, 'NO_SUCH_PAGE');
       }

@@ -45,7 +45,8 @@ export async function freshDatabase(dataDir: string): Promise<{ database: Databa
 export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-test-'));
   // Jobs run only when a test drains the queue (app.services.processing.drain()), so results are deterministic.
-  const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', backgroundJobs: false, ...overrides });
+  // LibreOffice (seconds per file) only where a test asks for it: test/api/processing-libreoffice.test.ts.
+  const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', backgroundJobs: false, libreOffice: false, ...overrides });
   const { database, drop } = await freshDatabase(dataDir);
   const app = await buildApp(config, database);
   let counter = 0;

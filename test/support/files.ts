@@ -239,6 +239,18 @@ export function odt(paragraphs: string[], pageCount = 2): Buffer {
   ]);
 }
 
+/** An OpenDocument presentation with its Thumbnails/thumbnail.png (256 px, as office suites save it), one page per slide. */
+export async function odpWithThumbnail(slides: string[]): Promise<Buffer> {
+  const ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" office:version="1.3"';
+  const pages = slides.map((text, i) => `<draw:page draw:name="Slide ${i + 1}"><draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="4cm"><draw:text-box><text:p>${escapeXml(text)}</text:p></draw:text-box></draw:frame></draw:page>`).join('');
+  return rawZip([
+    { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.presentation') },
+    { name: 'content.xml', data: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><office:document-content ${ns}><office:body><office:presentation>${pages}</office:presentation></office:body></office:document-content>`) },
+    { name: 'Thumbnails/thumbnail.png', data: await png(256, 192, { r: 200, g: 90, b: 40 }) },
+    { name: 'META-INF/manifest.xml', data: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.presentation"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="Thumbnails/thumbnail.png" manifest:media-type="image/png"/></manifest:manifest>`) },
+  ]);
+}
+
 /** The smallest MP4 a container reader accepts: ftyp, and moov with an mvhd stating the duration. */
 export function mp4(seconds: number): Buffer {
   const box = (type: string, body: Buffer) => {

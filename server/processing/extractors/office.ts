@@ -50,7 +50,8 @@ export async function analyseOffice(file: string, mimeType: string, thumbFile: s
         // An EMF/WMF or damaged thumbnail: LibreOffice or the card will do instead.
       }
     }
-    if (result.thumbnail === 'card') result.wants = 'office-render';
+    // Pages rendered by LibreOffice beat the embedded thumbnail (one small picture for a whole deck), where it is installed.
+    result.wants = 'office-render';
     return result;
   } finally {
     zip.close();

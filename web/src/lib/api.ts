@@ -35,7 +35,7 @@ export interface Asset {
   version: Version;
   /** Number of the version sales get; null until one is approved. */
   approvedVersion: number | null;
-  preview: { status: 'pending' | 'ready' | 'failed' | 'none'; error?: string | null };
+  preview: { status: 'pending' | 'ready' | 'failed' | 'none'; error?: string | null; pages: number; thumbnailOnly: boolean };
   thumbnailUrl: string | null;
   downloadUrl: string;
   /** Present for marketing and up, newest first. */
