@@ -1,5 +1,5 @@
 // The search page's state lives in the URL (`/search?q=…&stage=…&stage=…`): shareable, and the back button works.
-import { api, SEARCH_FACETS, type SearchFacet, type SearchFilters, type SearchSnippet } from './api.ts';
+import { api, SEARCH_FACETS, type FacetCount, type SearchFacet, type SearchFilters, type SearchSnippet } from './api.ts';
 
 /** Where the header's search box takes you; for sales `/` shows the same page. */
 export const SEARCH_PATH = '/search';
@@ -42,6 +42,15 @@ export function toggleFilter(filters: SearchFilters, key: FilterKey, value: stri
 export function withoutFilter(filters: SearchFilters, key: FilterKey, value?: string): SearchFilters {
   const next = value === undefined ? [] : (filters[key] ?? []).filter((v) => v !== value);
   return { ...filters, [key]: next.length ? next : undefined };
+}
+
+/**
+ * How many results the search gives without its `key` filter, when the reply's facet counts say exactly; else null.
+ * A facet is counted ignoring its own selection, so without it the results are the union of its values: their sum
+ * only for kind, the one facet every asset has exactly one value of (a persona may be shared, a language missing).
+ */
+export function totalWithout(key: FilterKey, facets: Record<SearchFacet, FacetCount[]>): number | null {
+  return key === 'kind' ? facets.kind.reduce((sum, value) => sum + value.count, 0) : null;
 }
 
 export function isFacet(key: FilterKey): key is SearchFacet {
