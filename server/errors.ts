@@ -16,6 +16,8 @@ export class Forbidden extends DomainError { override readonly statusCode = 403;
 export class NotFound extends DomainError { override readonly statusCode = 404; }
 /** The thing is in the wrong state for this action → 409. */
 export class Conflict extends DomainError { override readonly statusCode = 409; }
+/** Existed, but is no longer usable (a used or expired one-time link) → 410. */
+export class Gone extends DomainError { override readonly statusCode = 410; }
 /** Upload larger than allowed → 413. */
 export class TooLarge extends DomainError { override readonly statusCode = 413; }
 /** File type not accepted → 415. */

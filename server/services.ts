@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { assetService } from './assets/service.ts';
+import { inviteService } from './auth/invites.ts';
 import { authService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -14,6 +15,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const { db } = database;
   const taxonomy = taxonomyService(db);
   const auth = authService(db);
+  const invites = inviteService(db, auth, config.publicUrl);
   const assets = assetService(db, blobs, taxonomy);
   const usage = usageService(db);
   const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
@@ -25,7 +27,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   processing.onProcessed((event) => search.assetChanged(event.assetId));
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
-  return { config, database, blobs, auth, taxonomy, assets, usage, processing, search };
+  return { config, database, blobs, auth, invites, taxonomy, assets, usage, processing, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,26 +1,39 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../services.ts';
 import { requireRole, requireUser, SESSION_COOKIE, userOf } from './guards.ts';
-import { IdParams, LoginBody, Me, NewUserBody, TokenBody, TokenCreated, TokenInfo, User, UserPatchBody } from './schemas.ts';
+import {
+  AcceptInviteBody, IdParams, Invite, InviteCreated, InviteTokenParams, LoginBody, Me, NewInviteBody, NewUserBody, OpenInvite,
+  PasswordChangeBody, TokenBody, TokenCreated, TokenInfo, User, UserPatchBody,
+} from './schemas.ts';
 
-const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { auth, config } }) => {
+const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { auth, invites, config } }) => {
   const secureCookie = config.publicUrl.startsWith('https:');
+  // A fresh token at every sign-in: a session id planted before login is never promoted.
+  const setSession = (reply: FastifyReply, token: string) => reply.setCookie(SESSION_COOKIE, token, {
+    path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: 30 * 86400,
+  });
 
   app.post('/api/auth/login', {
     schema: { tags: ['auth'], body: LoginBody, response: { 200: Type.Object({ user: User }) } },
   }, async (req, reply) => {
     const { user, token } = await auth.login(req.body.email, req.body.password, req.ip);
-    // A fresh token at every sign-in: a session id planted before login is never promoted.
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: 30 * 86400,
-    });
+    setSession(reply, token);
     return { user };
   });
 
   app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
     if (req.sessionToken) await auth.logout(req.sessionToken);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  // 400, not 401, for a wrong current password: the session is fine, and 401 means "signed out" to every client.
+  app.post('/api/auth/password', {
+    schema: { tags: ['auth'], body: PasswordChangeBody }, preHandler: requireUser,
+  }, async (req, reply) => {
+    await auth.changePassword(userOf(req), req.body.currentPassword, req.body.newPassword, req.ip, req.sessionToken);
     return reply.code(204).send();
   });
 
@@ -49,6 +62,35 @@ const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app
   app.patch('/api/users/:id', {
     schema: { tags: ['users'], params: IdParams, body: UserPatchBody, response: { 200: User } }, preHandler: requireRole('admin'),
   }, async (req) => auth.updateUser(userOf(req), req.params.id, req.body));
+
+  app.get('/api/invites', {
+    schema: { tags: ['users'], response: { 200: Type.Object({ items: Type.Array(Invite), nextCursor: Type.Null() }) } },
+    preHandler: requireRole('admin'),
+  }, async () => ({ items: await invites.listPending(), nextCursor: null }));
+
+  app.post('/api/invites', {
+    schema: { tags: ['users'], body: NewInviteBody, response: { 201: InviteCreated } }, preHandler: requireRole('admin'),
+  }, async (req, reply) => reply.code(201).send(await invites.create(userOf(req), req.body)));
+
+  app.delete('/api/invites/:id', { schema: { tags: ['users'], params: IdParams }, preHandler: requireRole('admin') }, async (req, reply) => {
+    await invites.revoke(req.params.id);
+    return reply.code(204).send();
+  });
+
+  // The invited person has no account yet: these two are public, the token is the credential.
+  app.get('/api/invites/by-token/:token', {
+    schema: { tags: ['users'], params: InviteTokenParams, response: { 200: OpenInvite } },
+  }, async (req) => invites.open(req.params.token));
+
+  app.post('/api/invites/by-token/:token/accept', {
+    schema: { tags: ['users'], params: InviteTokenParams, body: AcceptInviteBody, response: { 200: Type.Object({ user: User }) } },
+  }, async (req, reply) => {
+    const { user, sessionToken } = await invites.accept(req.params.token, req.body.password, req.body.name);
+    // Whoever was signed in on this browser before is signed out: it now belongs to the new account.
+    if (req.sessionToken) await auth.logout(req.sessionToken);
+    setSession(reply, sessionToken);
+    return { user };
+  });
 };
 
 export default authRoutes;

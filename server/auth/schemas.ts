@@ -23,3 +23,24 @@ export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const TokenBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 export const TokenCreated = Type.Object({ id: Type.String(), name: Type.String(), token: Type.String(), createdAt: Type.String() });
 export const TokenInfo = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
+
+export const PasswordChangeBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
+  newPassword: Password,
+}, { additionalProperties: false });
+
+const UserRef = Type.Object({ id: Type.String(), name: Type.String() });
+export const Invite = Type.Object({
+  id: Type.String(), email: Type.String(), name: Type.String(), role: Role,
+  invitedBy: Type.Union([UserRef, Type.Null()]), createdAt: Type.String(), expiresAt: Type.String(),
+});
+/** The link (and its token) is in this answer only; the server keeps just a hash. */
+export const InviteCreated = Type.Object({ ...Invite.properties, url: Type.String(), token: Type.String() });
+export const NewInviteBody = Type.Object({
+  email: Email, name: Type.String({ maxLength: 200, default: '' }), role: Role,
+}, { additionalProperties: false });
+export const InviteTokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
+export const OpenInvite = Type.Object({ email: Type.String(), name: Type.String(), role: Role, expiresAt: Type.String() });
+export const AcceptInviteBody = Type.Object({
+  password: Password, name: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.ts';
@@ -18,14 +18,14 @@ export interface NewUser { email: string; name: string; role: Role; password: st
 export interface UserChanges { name?: string; role?: Role; disabled?: boolean; password?: string }
 
 /** Tokens are random; only their sha256 is stored, so a copy of the database opens no session. */
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
-const newToken = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
-function userView(row: typeof users.$inferSelect): UserView {
+export function userView(row: typeof users.$inferSelect): UserView {
   return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, createdAt: row.createdAt.toISOString() };
 }
 
-function checkPassword(password: string) {
+export function checkPassword(password: string) {
   if (password.length < 8) throw new Invalid('password must be at least 8 characters', 'WEAK_PASSWORD');
 }
 
@@ -39,7 +39,17 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
     await db.delete(sessions).where(eq(sessions.userId, userId));
   }
 
+  async function startSession(userId: string): Promise<string> {
+    const token = newToken('chs');
+    await db.insert(sessions).values({
+      tokenHash: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_DAYS * 86400_000),
+    });
+    return token;
+  }
+
   return {
+    startSession,
+
     async createUser(input: NewUser): Promise<UserView> {
       checkPassword(input.password);
       const email = input.email.trim().toLowerCase();
@@ -100,11 +110,33 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
         throw new Unauthenticated('wrong email or password', 'BAD_CREDENTIALS');
       }
       throttle.succeed(email, ip);
-      const token = newToken('chs');
-      await db.insert(sessions).values({
-        tokenHash: tokenHash(token), userId: row.id, expiresAt: new Date(Date.now() + SESSION_DAYS * 86400_000),
+      return { user: userView(row), token: await startSession(row.id) };
+    },
+
+    /**
+     * The user changes their own password, proving they know the current one (a borrowed session alone is not enough).
+     * Wrong guesses count against the same limit as sign-ins. Every other session and every API token of the user
+     * ends, so whoever knew the old password is out; `keepSession` (the caller's own) stays signed in.
+     */
+    async changePassword(user: CurrentUser, currentPassword: string, newPassword: string, ip: string, keepSession: string | null): Promise<void> {
+      throttle.check(user.email, ip);
+      const [row] = await db.select().from(users).where(eq(users.id, user.id));
+      if (!row) throw new NotFound('no such user', 'USER_NOT_FOUND');
+      if (!(await verify(row.passwordHash, currentPassword).catch(() => false))) {
+        throttle.fail(user.email, ip);
+        throw new Invalid('the current password is wrong', 'WRONG_PASSWORD');
+      }
+      throttle.succeed(user.email, ip);
+      checkPassword(newPassword);
+      if (newPassword === currentPassword) throw new Invalid('the new password is the same as the current one', 'SAME_PASSWORD');
+      const passwordHash = await hash(newPassword);
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+        await tx.delete(sessions).where(keepSession
+          ? and(eq(sessions.userId, user.id), ne(sessions.tokenHash, tokenHash(keepSession)))
+          : eq(sessions.userId, user.id));
+        await tx.delete(apiTokens).where(eq(apiTokens.userId, user.id));
       });
-      return { user: userView(row), token };
     },
 
     async logout(token: string): Promise<void> {

@@ -38,6 +38,25 @@ export const apiTokens = pgTable('api_tokens', {
   lastUsedAt: ts('last_used_at'),
 });
 
+/**
+ * A one-time link an admin sends to a new person: they choose their own password on it. Only the token's sha256 is
+ * kept, like sessions; a row leaves the pending list when it is used, revoked or expired, and stays for the record.
+ */
+export const invites = pgTable('invites', {
+  id: id(),
+  tokenHash: text('token_hash').notNull().unique(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['sales', 'marketing', 'approver', 'admin'] }).notNull(),
+  invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  revokedAt: ts('revoked_at'),
+  /** The account the invite became. */
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+}, (t) => [index('invites_email_idx').on(sql`lower(${t.email})`)]);
+
 export const facets = pgTable('facets', {
   key: text('key').primaryKey(),
   label: text('label').notNull(),

@@ -265,7 +265,7 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByText('sam@example.com').waitFor();
 
-    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('button', { name: 'Add with a password' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Email').fill('nia@example.com');
     await dialog.getByLabel('Name').fill('Nia New');
@@ -274,6 +274,7 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
     await dialog.getByRole('button', { name: 'Add user' }).click();
     await page.getByText('nia@example.com').waitFor();
     await page.getByLabel('Role of Sam Sales').selectOption('approver');
+    await dialog.getByRole('button', { name: 'Make approver' }).click();
     await page.getByText('Sam Sales is now approver').waitFor();
     await screenshot(page, '08-admin-users');
 

@@ -15,6 +15,12 @@ export type FacetKey = (typeof FACET_KEYS)[number];
 export interface Me { id: string; email: string; name: string; role: Role }
 export interface User extends Me { disabled: boolean; createdAt: string }
 export interface UserRef { id: string; name: string }
+/** A pending invite, as admins list it. */
+export interface Invite { id: string; email: string; name: string; role: Role; invitedBy: UserRef | null; createdAt: string; expiresAt: string }
+/** The one-time link is in this answer only. */
+export interface InviteCreated extends Invite { url: string; token: string }
+/** What the invited person sees on the link. */
+export interface OpenInvite { email: string; name: string; role: Role; expiresAt: string }
 
 export interface Term { slug: string; label: string }
 export interface Facet { key: FacetKey; label: string; multiple: boolean; terms: Term[] }
@@ -228,6 +234,9 @@ export const api = {
   me: () => request<Me>('GET', '/api/me'),
   login: (email: string, password: string) => request<{ user: User }>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  /** Ends the user's other sessions and API tokens; this one stays signed in. */
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
 
   // Taxonomy
   taxonomy: () => request<{ facets: Facet[] }>('GET', '/api/taxonomy').then((r) => r.facets),
@@ -268,4 +277,12 @@ export const api = {
   createUser: (user: { email: string; name: string; role: Role; password: string }) => request<User>('POST', '/api/users', user),
   updateUser: (id: string, changes: { name?: string; role?: Role; disabled?: boolean; password?: string }) =>
     request<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
+  invites: () => request<Page<Invite>>('GET', '/api/invites').then((r) => r.items),
+  createInvite: (invite: { email: string; name: string; role: Role }) => request<InviteCreated>('POST', '/api/invites', invite),
+  revokeInvite: (id: string) => request<void>('DELETE', `/api/invites/${encodeURIComponent(id)}`),
+
+  // Invites (public: the token in the link is the credential)
+  openInvite: (token: string) => request<OpenInvite>('GET', `/api/invites/by-token/${encodeURIComponent(token)}`),
+  acceptInvite: (token: string, password: string, name: string) =>
+    request<{ user: User }>('POST', `/api/invites/by-token/${encodeURIComponent(token)}/accept`, { password, name }),
 };

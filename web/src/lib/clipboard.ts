@@ -2,7 +2,7 @@ import { api } from './api.ts';
 import { toasts } from './toasts.svelte.ts';
 
 /** Puts text on the clipboard; false when the browser refused both ways. */
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

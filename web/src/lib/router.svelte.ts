@@ -8,6 +8,8 @@ export type Route =
   | { page: 'review' }
   | { page: 'admin-users' }
   | { page: 'admin-taxonomy' }
+  | { page: 'account' }
+  | { page: 'invite'; token: string }
   | { page: 'not-found' };
 
 export function match(path: string): Route {
@@ -18,6 +20,9 @@ export function match(path: string): Route {
   if (clean === '/review') return { page: 'review' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };
+  if (clean === '/account') return { page: 'account' };
+  const invite = /^\/invite\/([^/]+)$/.exec(clean);
+  if (invite) return { page: 'invite', token: decodeURIComponent(invite[1]!) };
   const asset = /^\/assets\/([^/]+)$/.exec(clean);
   if (asset) return { page: 'asset', id: decodeURIComponent(asset[1]!) };
   return { page: 'not-found' };
