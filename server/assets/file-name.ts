@@ -21,11 +21,8 @@ export function safeFileName(raw: string | undefined): string {
   return stem.trim() + ext;
 }
 
-/** The file name without its extension, as a default title. */
-export function titleFromFileName(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return (dot > 0 ? name.slice(0, dot) : name).replace(/[_]+/g, ' ').trim() || name;
-}
+// The default title of an upload: the same rule the web app's upload queue shows before the upload starts.
+export { titleFromFileName } from '../../web/src/lib/file-title.ts';
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
