@@ -3,6 +3,7 @@ import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
+import { fileProblem } from './file-problem.ts';
 import type { AssetJson } from './schemas.ts';
 import { previewShape } from '../processing/preview-pages.ts';
 
@@ -104,7 +105,7 @@ export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonPa
     expiresAt: row.expiresAt?.toISOString() ?? null,
     version: versionJson(version),
     approvedVersion: row.approvedVersionId ? parts.versions.get(row.approvedVersionId)?.number ?? null : null,
-    preview: { status: version.previewStatus, error: version.previewError, ...previewJson(version) },
+    preview: { status: version.previewStatus, error: version.previewError, ...previewJson(version), problem: fileProblem(version) },
     thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
     downloadUrl: `/api/assets/${row.id}/download`,
   };

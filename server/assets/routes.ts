@@ -8,7 +8,7 @@ import { Invalid } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { attachmentHeader } from './file-name.ts';
 import {
-  AssetList, AssetListQuery, AssetMetadataPatch, AssetParams, AssetSchema, AuditList, CommentBody, DownloadQuery, RejectBody,
+  AssetList, AssetListQuery, AssetMetadataPatch, AssetParams, AssetSchema, AuditList, CommentBody, DownloadQuery, RejectBody, ReviewCount,
 } from './schemas.ts';
 import type { IncomingFile } from './service.ts';
 import { metadataFromFields, readUpload, type Upload } from './upload.ts';
@@ -63,6 +63,11 @@ const assetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (ap
   app.get('/api/assets', {
     schema: { tags: ['assets'], querystring: AssetListQuery, response: { 200: AssetList } }, preHandler: requireUser,
   }, async (req) => assets.list(userOf(req), req.query));
+
+  app.get('/api/assets/review-count', {
+    schema: { tags: ['workflow'], description: 'How many assets are waiting in review.', response: { 200: ReviewCount } },
+    preHandler: requireRole('approver'),
+  }, async () => assets.reviewCount());
 
   app.get('/api/assets/:id', {
     schema: { tags: ['assets'], params: AssetParams, response: { 200: AssetSchema } }, preHandler: requireUser,

@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { TITLE_MAX_LENGTH } from '../../web/src/lib/file-title.ts';
+import { FILE_PROBLEMS } from './file-problem.ts';
 import { KINDS } from './file-type.ts';
 
 export const STATUSES = ['draft', 'in_review', 'approved', 'rejected', 'archived'] as const;
@@ -10,7 +12,7 @@ const Slugs = Type.Array(Slug, { maxItems: 50 });
 
 /** Metadata marketing sets on an asset; the same rules for the upload form fields and for PATCH. */
 export const AssetMetadata = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
+  title: Type.String({ minLength: 1, maxLength: TITLE_MAX_LENGTH, pattern: '\\S' }),
   description: Type.String({ maxLength: 10_000 }),
   personas: Slugs,
   stages: Slugs,
@@ -52,6 +54,8 @@ export const AssetSchema = Type.Object({
     pages: Type.Integer({ minimum: 1 }),
     /** The only picture is the small thumbnail embedded in the file (no LibreOffice on the server): show it at its size. */
     thumbnailOnly: Type.Boolean(),
+    /** Why there is no preview or searchable text (a password, a damaged file), in words; null when nothing is wrong. */
+    problem: Type.Optional(Nullable(Type.Object({ code: Type.Enum([...FILE_PROBLEMS]), message: Type.String() }))),
   }),
   thumbnailUrl: Nullable(Type.String()),
   downloadUrl: Type.String(),
@@ -82,3 +86,5 @@ export const AuditEntry = Type.Object({
   user: Nullable(UserRef), detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
+
+export const ReviewCount = Type.Object({ inReview: Type.Integer({ minimum: 0, description: 'assets waiting for approval' }) });

@@ -6,9 +6,10 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
+import { metadataChanges, type FieldChange, type MetadataValues } from './changes.ts';
 import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
-import { assetJson, hasTerm, shownVersionId, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
+import { assetJson, hasTerm, shownVersionId, termsOf, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
 import type { AssetJson, AssetListQuery, AssetMetadataPatch, Status } from './schemas.ts';
 
 /** A file already streamed to the blob store's temp area by the HTTP layer. */
@@ -201,20 +202,35 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       return { items: await assetJson(db, user, page), nextCursor };
     },
 
+    /** Saves what differs from the stored metadata and logs each changed field with its old and new value; an edit that changes nothing writes nothing. */
     async update(user: CurrentUser, id: string, patch: AssetMetadataPatch): Promise<AssetJson> {
-      await db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         const row = await visibleRow(tx, user, id, true);
         if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before editing', 'WRONG_STATE');
+        const before: MetadataValues = {
+          title: row.title, description: row.description, tags: row.tags, expiresAt: row.expiresAt?.toISOString() ?? null,
+          ...(await termsOf(tx, [id])).get(id)!,
+        };
+        const expiry = patch.expiresAt === undefined ? undefined : parseExpiry(patch.expiresAt);
+        const changes = metadataChanges(before, {
+          ...patch,
+          title: patch.title?.trim(),
+          tags: patch.tags && normaliseTags(patch.tags),
+          expiresAt: expiry === undefined ? undefined : expiry?.toISOString() ?? null,
+        });
+        if (changes.length === 0) return false;
+        const fields = new Set(changes.map((c) => c.field));
         const set: Partial<AssetRow> = { updatedAt: new Date() };
-        if (patch.title !== undefined) set.title = patch.title.trim();
-        if (patch.description !== undefined) set.description = patch.description;
-        if (patch.tags !== undefined) set.tags = normaliseTags(patch.tags);
-        if (patch.expiresAt !== undefined) set.expiresAt = parseExpiry(patch.expiresAt);
+        if (fields.has('title')) set.title = patch.title!.trim();
+        if (fields.has('description')) set.description = patch.description!;
+        if (fields.has('tags')) set.tags = normaliseTags(patch.tags!);
+        if (fields.has('expiresAt')) set.expiresAt = expiry!;
         await tx.update(assets).set(set).where(eq(assets.id, id));
-        await setTerms(tx, id, patch, true);
-        await audit(tx, id, user, 'updated', null, { fields: Object.keys(patch) });
+        await setTerms(tx, id, Object.fromEntries(Object.entries(patch).filter(([field]) => fields.has(field as FieldChange['field']))), true);
+        await audit(tx, id, user, 'updated', null, { fields: [...fields], changes });
+        return true;
       });
-      await notify({ assetId: id, action: 'updated' });
+      if (changed) await notify({ assetId: id, action: 'updated' });
       return service.get(user, id);
     },
 
@@ -249,9 +265,14 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         const [{ next } = { next: 1 }] = await tx.select({ next: sql<number>`coalesce(max(${assetVersions.number}), 0)::int + 1` })
           .from(assetVersions).where(eq(assetVersions.assetId, id));
         const version = await newVersion(tx, user, id, next, file, classified, note.trim(), phash);
-        // The new version needs review; sales keep the approved one meanwhile.
+        // The new version needs review (a review under way was of the old file, so it is withdrawn); sales keep the approved one meanwhile.
         await tx.update(assets).set({ currentVersionId: version.id, status: 'draft', kind: classified.kind, updatedAt: new Date() }).where(eq(assets.id, id));
-        await audit(tx, id, user, 'version_added', note.trim() || null, { number: next, filename: file.fileName, from: row.status, to: 'draft' });
+        const [approved] = row.approvedVersionId
+          ? await tx.select({ number: assetVersions.number }).from(assetVersions).where(eq(assetVersions.id, row.approvedVersionId)) : [];
+        await audit(tx, id, user, 'version_added', note.trim() || null, {
+          number: next, filename: file.fileName, from: row.status, to: 'draft',
+          reviewWithdrawn: row.status === 'in_review', salesKeepVersion: approved?.number ?? null,
+        });
       });
       await notify({ assetId: id, action: 'version_added' });
       return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
@@ -274,6 +295,12 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     /** Back to approved when a version was ever approved; otherwise back to draft for review. */
     restore: (user: CurrentUser, id: string, comment?: string) =>
       transition(user, id, 'restored', ['archived'], (row) => ({ status: row.approvedVersionId ? 'approved' : 'draft' }), comment),
+
+    /** How many assets wait for an approver's decision (the count on the Review link). */
+    async reviewCount(): Promise<{ inReview: number }> {
+      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(eq(assets.status, 'in_review'));
+      return { inReview: row?.count ?? 0 };
+    },
 
     async auditTrail(user: CurrentUser, id: string) {
       await visibleRow(db, user, id);

@@ -63,8 +63,12 @@ export async function saveSearchTerms(db: Db, versionId: string, stamp: string, 
   return updated.length > 0;
 }
 
-export async function markFailed(db: Db, versionId: string, reason: string) {
-  await db.update(assetVersions).set({ previewStatus: 'failed', previewError: reason.slice(0, 500) }).where(eq(assetVersions.id, versionId));
+/** `code` (the Unreadable error's, e.g. ENCRYPTED or CORRUPT_FILE) goes into meta.failure, so the asset can say in words what is wrong. */
+export async function markFailed(db: Db, versionId: string, reason: string, code = 'FAILED') {
+  await db.update(assetVersions).set({
+    previewStatus: 'failed', previewError: reason.slice(0, 500),
+    meta: sql`coalesce(${assetVersions.meta}, '{}'::jsonb) || jsonb_build_object('failure', ${code}::text)`,
+  }).where(eq(assetVersions.id, versionId));
 }
 
 /** Version ids to reprocess: all of them, those of some assets, or only the failed ones. */

@@ -213,7 +213,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       log[outcome === 'failed' ? 'warn' : 'info'](`job ${job.id} (${job.kind}) ${outcome === 'failed' ? 'failed' : 'will be retried'}: ${reason}`);
       const versionId = (job.payload as { versionId?: string }).versionId;
       if (outcome === 'failed' && versionId) {
-        await markFailed(db, versionId, reason);
+        await markFailed(db, versionId, reason, error instanceof Unreadable ? error.code : error instanceof WorkerCrashed ? 'CRASHED' : 'FAILED');
         const version = await versionToProcess(db, versionId);
         if (version) await notify({ assetId: version.assetId, versionId, status: 'failed' });
       }
@@ -249,7 +249,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     if (requeued.length) log.info(`put ${requeued.length} interrupted job(s) back in the queue`);
     for (const job of failed) {
       const versionId = (job.payload as { versionId?: string }).versionId;
-      if (versionId) await markFailed(db, versionId, `processing was interrupted ${job.attempts} times; the file may be too heavy to process`);
+      if (versionId) await markFailed(db, versionId, `processing was interrupted ${job.attempts} times; the file may be too heavy to process`, 'INTERRUPTED');
     }
   }
 

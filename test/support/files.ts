@@ -290,3 +290,16 @@ export function hostileSvg(origin: string): Buffer {
 <foreignObject width="100" height="100"><iframe xmlns="http://www.w3.org/1999/xhtml" src="${origin}/iframe"></iframe></foreignObject>
 </svg>`);
 }
+
+/** A .docx whose zip directory is intact (so the upload takes it) but whose document.xml does not inflate: damaged inside. */
+export function damagedDocx(): Buffer {
+  const xml = Buffer.from('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Lost text</w:t></w:r></w:p></w:body></w:document>');
+  const zip = rawZip([...DOCX_PARTS(), { name: 'word/document.xml', data: xml, deflate: true }]);
+  // The name also appears inside [Content_Types].xml: find the one that ends a local header, whose deflated bytes follow it.
+  const name = 'word/document.xml';
+  let at = zip.indexOf(name);
+  while (at >= 30 && zip.readUInt32LE(at - 30) !== 0x04034b50) at = zip.indexOf(name, at + 1);
+  // 0xFF starts a deflate block of the reserved type: inflating fails at once.
+  zip.fill(0xff, at + name.length, at + name.length + 8);
+  return zip;
+}
