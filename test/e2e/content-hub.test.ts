@@ -195,7 +195,8 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
   it('shows marketing the verdicts, and takes edits and a new version of a live asset', async () => {
     await signIn(page, e2e.baseUrl, people.marketing.email);
     await page.goto(`${e2e.baseUrl}/assets/${ids.deck}`);
-    await page.getByText('Add the 2025 certifications slide.').waitFor();
+    // At the top of the page and in the history.
+    await page.getByRole('region', { name: 'Sent back by Avery Approver' }).getByText('Add the 2025 certifications slide.').waitFor();
     await page.getByText('Sent back by an approver').waitFor();
     await page.goto(`${e2e.baseUrl}/assets/${ids.pricing}`);
     await page.getByText('Live: sales can find').waitFor();
@@ -208,7 +209,7 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
     await screenshot(page, '10-edit-details', { fullPage: false });
     await page.keyboard.press('Escape'); // closes the picker, not the dialog
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('One page of list prices for finance buyers.').waitFor();
+    await page.getByText('One page of list prices for finance buyers.', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Tags' }).getByText('CIO', { exact: true }).waitFor();
 
     // A new version of a live asset goes back to review; sales keep version 1 meanwhile.

@@ -41,12 +41,17 @@ export interface Asset {
   version: Version;
   /** Number of the version sales get; null until one is approved. */
   approvedVersion: number | null;
-  preview: { status: 'pending' | 'ready' | 'failed' | 'none'; error?: string | null; pages: number; thumbnailOnly: boolean };
+  preview: {
+    status: 'pending' | 'ready' | 'failed' | 'none'; error?: string | null; pages: number; thumbnailOnly: boolean;
+    /** Why the file has no preview or searchable text, in a sentence; null when nothing is wrong. */
+    problem?: FileProblem | null;
+  };
   thumbnailUrl: string | null;
   downloadUrl: string;
   /** Present for marketing and up, newest first. */
   versions?: VersionDetail[];
 }
+export interface FileProblem { code: 'password-protected' | 'damaged' | 'unreadable'; message: string }
 export interface Duplicate { id: string; title: string }
 export type CreatedAsset = Asset & { duplicates: Duplicate[] };
 
@@ -56,6 +61,11 @@ export interface AuditEntry {
   id: number; action: string; comment: string | null; at: string;
   user: UserRef | null; detail: Record<string, unknown> | null;
 }
+
+/** One field an edit changed (detail.changes of an `updated` entry): text fields old → new, lists added and removed. */
+export type FieldChange =
+  | { field: 'title' | 'description' | 'language' | 'expiresAt'; from: string | null; to: string | null }
+  | { field: 'personas' | 'stages' | 'products' | 'industries' | 'tags'; added: string[]; removed: string[] };
 
 /** Metadata marketing sets on an asset: the body of PATCH /api/assets/:id. */
 export interface AssetMetadata {
@@ -251,6 +261,8 @@ export const api = {
   asset: (id: string) => request<Asset>('GET', `/api/assets/${encodeURIComponent(id)}`),
   updateAsset: (id: string, metadata: Partial<AssetMetadata>) => request<Asset>('PATCH', `/api/assets/${encodeURIComponent(id)}`, metadata),
   deleteAsset: (id: string) => request<void>('DELETE', `/api/assets/${encodeURIComponent(id)}`),
+  /** How many assets wait in review (approvers). */
+  reviewCount: () => request<{ inReview: number }>('GET', '/api/assets/review-count').then((r) => r.inReview),
   audit: (id: string) => request<{ items: AuditEntry[] }>('GET', `/api/assets/${encodeURIComponent(id)}/audit`).then((r) => r.items),
   workflow: (id: string, action: WorkflowAction, comment?: string) =>
     request<Asset>('POST', `/api/assets/${encodeURIComponent(id)}/${action}`, comment ? { comment } : {}),
