@@ -263,7 +263,7 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
 
   it('lets an admin manage users and the taxonomy', async () => {
     await signIn(page, e2e.baseUrl, people.admin.email);
-    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await page.getByText('sam@example.com').waitFor();
 
     await page.getByRole('button', { name: 'Add with a password' }).click();
