@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Hit { asset: { id: string; title: string }; matchesAll: boolean }
+interface Hit { asset: { id: string; title: string }; matchesAll: boolean; snippet: { field: string; text: string; highlights: { start: number; end: number }[] } | null }
 interface Result { queryId: string; query: string; total: number; partialCount: number; hits: Hit[] }
 
 async function found(query: Record<string, string>): Promise<Result> {
@@ -86,6 +86,10 @@ describe('bare numbers and single letters', () => {
     const result = await found({ q: 'SOC 2' });
     expect(ids(result)).toEqual([titled, socInText]);
     expect(result.partialCount).toBe(0);
+    // Its snippet marks SOC, not the page number.
+    const { snippet } = result.hits[1]!;
+    expect(snippet?.field).toBe('text');
+    expect(snippet!.highlights.map((h) => snippet!.text.slice(h.start, h.end))).toEqual(['SOC']);
   });
 
   it('finds a bare number alone in titles and tags, not in the text of documents', async () => {
