@@ -55,11 +55,18 @@ export interface IndexedAsset {
 /** Sales search live assets as approved; staff (marketing and up) search everything as it is now. */
 export type Audience = 'sales' | 'staff';
 
+/**
+ * What ranking and hits know of an asset's use. Ranking counts person-days, not events: one person's repeats on
+ * one day (a dozen views, clicks and downloads of one deck) count once, so one enthusiast cannot lift an asset
+ * above what the whole team uses.
+ */
 export interface AssetUsage {
-  /** Counted uses, each weighing 2^(−age / 30 days). */
+  /** Distinct (person, day) pairs with a counted use, each weighing 2^(−age / 30 days): what ranking reads. */
   decayed: number;
-  /** Counted uses in the last 30 days, for "used 12× this month". */
+  /** Counted uses (events) in the last 30 days. */
   last30Days: number;
+  /** Distinct people with a counted use in the last 30 days, for "used by 3 colleagues this month". */
+  people30Days: number;
 }
 
 export interface SearchRequest {
@@ -81,6 +88,8 @@ export interface SearchHit {
   score: number;
   /** Whether the words were found in the title, tags or other metadata, or only inside the document. */
   matchedIn: 'metadata' | 'text' | null;
+  /** Found by every word of the query that has to match (see isQualifier in query-plan.ts); hits doing so come first. */
+  matchesAll: boolean;
   usage: AssetUsage;
 }
 
@@ -88,6 +97,8 @@ export interface FacetCount { value: string; count: number }
 
 export interface SearchOutcome {
   total: number;
+  /** Of `total`, the hits that match only some of the words (they follow every hit that matches them all). */
+  partialCount: number;
   hits: SearchHit[];
   facets: Record<SearchFacet, FacetCount[]>;
   /** Per query word, the indexed words it matched (itself, completions, typo corrections), for highlighting. */

@@ -32,6 +32,9 @@ const BUILD_THREADS = Math.min(4, os.availableParallelism());
 const STAGED_POSTINGS = 2_000_000;
 /** Tiers: a document matching more of the query's words always ranks above one matching fewer. */
 const TIER = 1e7;
+/** Above every tier: documents matching all the words that must match come first (a multiple of TIER, see collect). */
+const ALL_WORDS_TIER = 1000 * TIER;
+const NO_USAGE: AssetUsage = Object.freeze({ decayed: 0, last30Days: 0, people30Days: 0 });
 /** Tombstones are swept once they are this share of all documents. */
 const COMPACT_SHARE = 0.25;
 const COMPACT_MIN = 2_000;
@@ -334,7 +337,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   setUsage(usage: Map<string, AssetUsage>): void {
     for (const [assetId, figures] of usage) {
-      if (figures.decayed <= 0 && figures.last30Days <= 0) this.usage.delete(assetId);
+      if (figures.decayed <= 0 && figures.last30Days <= 0 && figures.people30Days <= 0) this.usage.delete(assetId);
       else this.usage.set(assetId, figures);
     }
     const now = Date.now();
@@ -707,21 +710,29 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     const documents = Math.max(1, this.documents);
     let touched = 0;
     let strongBits = 0;
-    // Strong words first: they decide which documents match. Weak ones (in most documents) only add score.
-    const ordered = [...plan.entries()].sort(([, a], [, b]) => Number(a.weak) - Number(b.weak));
+    // Qualifiers ("2" in "SOC 2") find documents only when no other word can; otherwise, like weak words (in most
+    // documents), they only add to documents other words found.
+    const finders = plan.some((w) => !w.qualifier && !w.weak && w.expansions.length > 0);
+    const addsOnly = (word: PlannedWord) => word.weak || (word.qualifier && finders);
+    // Words that decide which documents match first, then those that only add score.
+    const ordered = [...plan.entries()].sort(([, a], [, b]) => Number(addsOnly(a)) - Number(addsOnly(b)));
     for (const [position, word] of ordered) {
       if (word.expansions.length === 0) continue;
       if (!word.weak) strongBits |= 1 << position;
-      touched = this.scoreWord(word, 1 << position, need, documents, touched);
+      touched = this.scoreWord(word, 1 << position, need, documents, touched, addsOnly(word));
     }
-    return this.collect(request, touched, strongBits, plan);
+    // The words a hit must match to match "all the words": every one but the qualifiers, unless there are only those.
+    let requiredBits = 0;
+    plan.forEach((word, position) => { if (!word.qualifier) requiredBits |= 1 << position; });
+    if (requiredBits === 0) requiredBits = (1 << plan.length) - 1;
+    return this.collect(request, touched, strongBits, requiredBits, plan);
   }
 
   /**
    * Adds one query word's score to the documents it occurs in, counting each document once, by its best form
    * (as typed, completed or corrected). Returns how many documents are now in allTouched.
    */
-  private scoreWord(word: PlannedWord, bit: number, need: number, documents: number, touchedCount: number): number {
+  private scoreWord(word: PlannedWord, bit: number, need: number, documents: number, touchedCount: number, onlyMatched: boolean): number {
     const flags = this.flags;
     const matched = this.matchedWords;
     const score = this.score;
@@ -732,13 +743,14 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     const wordTouched = this.wordTouched;
     const metadataDocs = this.termTouched;
     const typos = this.typoWords;
-    const onlyMatched = word.weak;
+    // A qualifier's postings in texts are page numbers and list markers (see isQualifier): not read at all.
+    const inTexts = !word.qualifier;
     // One form: straight into the score. Several: the best per document first, then into the score.
     const single = word.expansions.length === 1;
     let touched = touchedCount;
     let wordCount = 0;
     for (const { term, weight, typo } of word.expansions) {
-      const capacity = Math.max(this.metadata.count(term), this.text.count(term));
+      const capacity = Math.max(this.metadata.count(term), inTexts ? this.text.count(term) : 0);
       if (capacity > this.postingDocs.length) {
         this.postingDocs = new Int32Array(capacity * 2);
         this.postingPayloads = new Uint8Array(capacity * 2);
@@ -760,7 +772,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
           metadataDocs[metadataCount++] = doc;
         }
       }
-      const inText = this.text.read(term, docs, payloads);
+      const inText = inTexts ? this.text.read(term, docs, payloads) : 0;
       const scale = weight * termIdf;
       // Each document's score for this form: its text part plus any parked metadata part (then marked -1,
       // so the metadata-only pass after skips it). Simple counted loops, one per case: this is the hot path.
@@ -821,7 +833,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   }
 
   /** Applies visibility, expiry and filters to the matched documents; counts facets; keeps the best page. */
-  private collect(request: SearchRequest, touchedCount: number, strongBits: number, plan: PlannedWord[]): SearchOutcome {
+  private collect(request: SearchRequest, touchedCount: number, strongBits: number, requiredBits: number, plan: PlannedWord[]): SearchOutcome {
     this.scratchUsed = 0;
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
@@ -834,18 +846,21 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     // Scratch, not a new array per query: tens of kilobytes of buffers per query made the GC run every few queries.
     const matched = this.matchedBits;
     let total = 0;
+    let partial = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i]!;
       const bit = 1 << (doc & 31);
       matched[doc >>> 5]! |= bit;
       if ((pass[doc >>> 5]! & bit) === 0) continue;
       total++;
-      // More of the words first; among those, fewer found only through a typo.
+      // Every word first; then more of the words; among those, fewer found only through a typo.
+      const all = (matchedWords[doc]! & requiredBits) === requiredBits;
+      if (!all) partial++;
       const tier = popcount(matchedWords[doc]! & strongBits) * (MAX_QUERY_WORDS + 1) + MAX_QUERY_WORDS - popcount(typoWords[doc]! & strongBits);
-      page.offer(tier * TIER + Math.min(score[doc]! * boost[doc]!, TIER - 1), doc);
+      page.offer((all ? ALL_WORDS_TIER : 0) + tier * TIER + Math.min(score[doc]! * boost[doc]!, TIER - 1), doc);
     }
     const counts = this.facetCounts(filter, matched, touchedCount < this.liveWords * 2 ? touched.subarray(0, touchedCount) : null);
-    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text'));
+    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text', key >= ALL_WORDS_TIER));
     if (touchedCount > this.docs >>> 3) {
       // Most documents matched (a very common word): clearing whole arrays is a few memsets, not scattered writes.
       matched.fill(0, 0, this.liveWords);
@@ -864,7 +879,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       }
     }
     return {
-      total, hits, facets: counts,
+      total, partialCount: partial, hits, facets: counts,
       matched: plan.map((word) => ({ word: word.text, terms: word.expansions.map((e) => this.dictionary.text[e.term]!) })),
     };
   }
@@ -883,17 +898,18 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       }
     }
     const counts = this.facetCounts(filter, null, null);
-    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key, null));
-    return { total, hits, facets: counts, matched: [] };
+    const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key, null, true));
+    return { total, partialCount: 0, hits, facets: counts, matched: [] };
   }
 
-  private hit(doc: number, score: number, matchedIn: SearchHit['matchedIn']): SearchHit {
+  private hit(doc: number, score: number, matchedIn: SearchHit['matchedIn'], matchesAll: boolean): SearchHit {
     return {
       assetId: this.assetOf[doc]!,
       versionId: this.versionOf[doc]!,
       score: Math.round(score * 1000) / 1000,
       matchedIn,
-      usage: this.usage.get(this.assetOf[doc]!) ?? { decayed: 0, last30Days: 0 },
+      matchesAll,
+      usage: this.usage.get(this.assetOf[doc]!) ?? NO_USAGE,
     };
   }
 

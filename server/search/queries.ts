@@ -196,38 +196,54 @@ export async function versionTexts(db: Db, versionIds: string[], chars: number):
 
 const isUse = and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...USE_KINDS]));
 const halfLifeSeconds = USAGE_HALF_LIFE_DAYS * 86_400;
+/** Assets recounted per statement (an id list per statement stays far below PostgreSQL's parameter limit). */
+const RECOUNT_BATCH = 1_000;
 
 /**
- * Counted uses per asset over the last year, each weighing 2^(−age / half-life), and the uses of the last 30 days.
- * Also returns the newest event id, from which usageSince picks up.
+ * Usage per asset over the last year, for ranking, counted as distinct (person, day) pairs: one person's repeats
+ * on one day count once, whatever they did and however often. Each pair weighs 2^(−age / half-life), aged from
+ * its last use. Share-link visitors (no user) count as one person a day. Also the events and the distinct people
+ * of the last 30 days, for hits. `assetIds` limits the count to those assets (the refresh after new events);
+ * without it every asset is counted, and the newest event id is returned, from which usageSince picks up.
  */
-export async function usageFigures(db: Db): Promise<{ usage: Map<string, AssetUsage>; lastEventId: number }> {
-  const [last] = await db.select({ id: sql<number | null>`max(${usageEvents.id})::float8` }).from(usageEvents);
-  const rows = await db.select({
-    assetId: usageEvents.assetId,
-    // In float8: extract() gives numeric, and numeric power() made this query ten times slower (9 s at 1.5M events).
-    decayed: sql<number>`sum(power(0.5::float8, extract(epoch from now() - ${usageEvents.at})::float8 / ${halfLifeSeconds}))`,
-    last30: sql<number>`(count(*) filter (where ${usageEvents.at} > now() - interval '30 days'))::int`,
-  }).from(usageEvents).where(and(isUse, sql`${usageEvents.at} > now() - interval '365 days'`)).groupBy(usageEvents.assetId);
+export async function usageFigures(db: Db, assetIds?: string[]): Promise<{ usage: Map<string, AssetUsage>; lastEventId: number }> {
+  const [last] = assetIds ? [{ id: null }] : await db.select({ id: sql<number | null>`max(${usageEvents.id})::float8` }).from(usageEvents);
   const usage = new Map<string, AssetUsage>();
-  for (const row of rows) usage.set(row.assetId, { decayed: Number(row.decayed), last30Days: Number(row.last30) });
+  const batches = assetIds ? Array.from({ length: Math.ceil(assetIds.length / RECOUNT_BATCH) }, (_, i) => assetIds.slice(i * RECOUNT_BATCH, (i + 1) * RECOUNT_BATCH)) : [null];
+  for (const batch of batches) {
+    if (batch?.length === 0) continue;
+    const personDays = db.select({
+      assetId: usageEvents.assetId,
+      userId: usageEvents.userId,
+      lastAt: sql<Date>`max(${usageEvents.at})`.as('last_at'),
+      recentUses: sql<number>`count(*) filter (where ${usageEvents.at} > now() - interval '30 days')`.as('recent_uses'),
+    }).from(usageEvents)
+      .where(and(isUse, sql`${usageEvents.at} > now() - interval '365 days'`, batch ? inArray(usageEvents.assetId, batch) : undefined))
+      // Days in UTC, whatever the session's time zone.
+      .groupBy(usageEvents.assetId, usageEvents.userId, sql`(${usageEvents.at} at time zone 'UTC')::date`)
+      .as('person_days');
+    const rows = await db.select({
+      assetId: personDays.assetId,
+      // In float8: extract() gives numeric, and numeric power() made this query ten times slower (9 s at 1.5M events).
+      decayed: sql<number>`sum(power(0.5::float8, extract(epoch from now() - ${personDays.lastAt})::float8 / ${halfLifeSeconds}))`,
+      last30: sql<number>`sum(${personDays.recentUses})::int`,
+      people30: sql<number>`(count(distinct ${personDays.userId}) filter (where ${personDays.lastAt} > now() - interval '30 days'))::int`,
+    }).from(personDays).groupBy(personDays.assetId);
+    for (const row of rows) usage.set(row.assetId, { decayed: Number(row.decayed), last30Days: Number(row.last30), people30Days: Number(row.people30) });
+  }
   return { usage, lastEventId: Number(last?.id ?? 0) };
 }
 
-/** Counted uses recorded after event `afterId`, per asset, and the newest event id seen. */
-export async function usageSince(db: Db, afterId: number): Promise<{ uses: Map<string, number>; lastEventId: number }> {
+/** The assets with counted uses recorded after event `afterId`, and the newest event id seen. */
+export async function assetsUsedSince(db: Db, afterId: number): Promise<{ assetIds: string[]; lastEventId: number }> {
   const rows = await db.select({
     assetId: usageEvents.assetId,
-    uses: sql<number>`(count(*) filter (where ${isUse}))::int`,
+    used: sql<boolean>`bool_or(${isUse})`,
     lastId: sql<number>`max(${usageEvents.id})::float8`,
   }).from(usageEvents).where(gt(usageEvents.id, afterId)).groupBy(usageEvents.assetId);
-  const uses = new Map<string, number>();
   let lastEventId = afterId;
-  for (const row of rows) {
-    if (Number(row.uses) > 0) uses.set(row.assetId, Number(row.uses));
-    lastEventId = Math.max(lastEventId, Number(row.lastId));
-  }
-  return { uses, lastEventId };
+  for (const row of rows) lastEventId = Math.max(lastEventId, Number(row.lastId));
+  return { assetIds: rows.filter((row) => row.used).map((row) => row.assetId), lastEventId };
 }
 
 export interface SearchLogEntry { id: string; userId: string; query: string; filters: SearchFilters; resultCount: number }

@@ -14,7 +14,7 @@ export interface QueryWord {
 }
 
 export interface ParsedQuery {
-  /** The query as logged: trimmed and cut. */
+  /** The query as logged: trimmed and cut; empty when it has no words. */
   text: string;
   words: QueryWord[];
 }
@@ -53,5 +53,6 @@ export function parseQuery(raw: string): ParsedQuery {
   }
   // Only the very last word is being typed.
   for (let i = 0; i < words.length - 1; i++) words[i]!.prefix = false;
-  return { text: text.trim(), words };
+  // Punctuation alone ("*", "---", "?!") is no query at all: browsed, logged and answered as the empty one.
+  return { text: words.length ? text.trim() : '', words };
 }

@@ -33,6 +33,22 @@ export interface PlannedWord {
   expansions: Expansion[];
   /** In so many documents that it says little: it adds to the score of documents other words found, nothing more. */
   weak: boolean;
+  /** A bare number or single letter (see isQualifier): matched in metadata only, and not required to match. */
+  qualifier: boolean;
+}
+
+/**
+ * A bare number of up to three digits or a single letter: "2" in "SOC 2", "a" in "plan a", "l" in "l'équipe". In a
+ * document's text such words are everywhere (page numbers, "Page 2 of 3", list markers, "a"), and the index keeps
+ * no word positions to tell "SOC 2" from "page 2". So the rule a user would expect: such a word counts where it
+ * names something (the title, tags, labels, file name, description), never in the text, and is not required,
+ * so "SOC 2" finds everything about SOC, first what has "2" in its title. Alone (or with only such words) it finds
+ * assets by their metadata. Longer numbers (2024, 27001) and letters of scripts without spaces between words are
+ * words like any other.
+ */
+const QUALIFIER = /^(?:\d{1,3}|[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])$/u;
+export function isQualifier(word: string): boolean {
+  return QUALIFIER.test(word);
 }
 
 /** Completions considered for a prefix of this many characters: few for "p", more for "pric". */
@@ -104,7 +120,8 @@ export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(s
   const expansions: Expansion[] = [];
   const exact = source.find(word.text);
   if (exact >= 0 && source.postings(exact) > 0) expansions.push({ term: exact, weight: 1, typo: false });
-  if (word.exact) return { text: word.text, expansions, weak: false };
+  const qualifier = isQualifier(word.text);
+  if (word.exact) return { text: word.text, expansions, weak: false, qualifier };
 
   let found = exact >= 0 ? source.frequency(exact) : 0;
   // A word typed so far that is itself in a good share of the documents ("the", "new", "for") already matches
@@ -130,7 +147,7 @@ export function planWord(word: QueryWord, source: TermSource, cache = cacheFor(s
       if (!taken.has(term)) expansions.push({ term, weight: TYPO_WEIGHT[edits as 1 | 2], typo: true });
     }
   }
-  return { text: word.text, expansions, weak: false };
+  return { text: word.text, expansions, weak: false, qualifier };
 }
 
 export function planQuery(words: QueryWord[], source: TermSource, completeAll = false): PlannedWord[] {
@@ -138,12 +155,14 @@ export function planQuery(words: QueryWord[], source: TermSource, completeAll = 
   const planned = words.map((word) => planWord(word, source, cache, completeAll));
   const documents = source.documentCount;
   if (documents >= WEAK_MIN_DOCUMENTS) {
-    for (const word of planned) {
+    // Qualifiers are never weak: they have a rule of their own (isQualifier), and their reach in texts means nothing.
+    const words = planned.filter((w) => !w.qualifier);
+    for (const word of words) {
       const reach = word.expansions.reduce((most, e) => Math.max(most, source.frequency(e.term)), 0);
       word.weak = reach > WEAK_SHARE * documents;
     }
     // A query of only common words still has to match something.
-    if (planned.every((w) => w.weak || w.expansions.length === 0)) for (const word of planned) word.weak = false;
+    if (words.every((w) => w.weak || w.expansions.length === 0)) for (const word of words) word.weak = false;
   }
   return planned;
 }

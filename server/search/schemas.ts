@@ -35,13 +35,23 @@ const FacetValue = Type.Object({ value: Type.String(), label: Type.String(), cou
 export const SearchResult = Type.Object({
   /** Send it back with the click on a hit (POST /api/events { kind: "click", queryId }). */
   queryId: Type.String(),
+  query: Type.String({ description: 'The query as understood: trimmed, cut to its first words, and empty when it has no words (punctuation alone browses, as no query does).' }),
   total: Type.Integer(),
+  partialCount: Type.Integer({
+    description: 'Of `total`, the hits matching only some of the words; they follow every hit matching them all (0 when browsing).',
+  }),
   hits: Type.Array(Type.Object({
     asset: AssetSchema,
     score: Type.Number(),
     snippet: Type.Union([SnippetSchema, Type.Null()]),
-    /** Counted uses by sales in the last 30 days ("used 12× this month"). */
-    usage: Type.Object({ last30Days: Type.Integer() }),
+    matchesAll: Type.Boolean({
+      description: 'Whether the hit matches every word of the query. A bare number of up to three digits or a single letter ("2" in "SOC 2") '
+        + 'counts only in the title, tags, labels, file name or description, and is not required (page numbers are everywhere in texts).',
+    }),
+    usage: Type.Object({
+      last30Days: Type.Integer({ description: 'Counted uses by sales in the last 30 days (every event).' }),
+      people30Days: Type.Integer({ description: 'Distinct people who used it in the last 30 days ("used by 3 colleagues this month"). Ranking counts one person once a day.' }),
+    }),
   })),
   facets: Type.Object(Object.fromEntries(SEARCH_FACETS.map((f) => [f, Type.Array(FacetValue)])) as Record<(typeof SEARCH_FACETS)[number], ReturnType<typeof Type.Array<typeof FacetValue>>>),
 });

@@ -11,7 +11,7 @@ import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
 import { MemorySearchIndex } from './memory-index.ts';
-import { assetsWithTerm, indexedAssets, logSearches, ownerNames, stampedTexts, stampHasText, textBytesReader, usageFigures, usageSince, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
+import { assetsUsedSince, assetsWithTerm, indexedAssets, logSearches, ownerNames, stampedTexts, stampHasText, textBytesReader, usageFigures, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
 import { readSnapshot, removeStaleTemporaries, writeSnapshot, type SnapshotData } from './snapshot-file.ts';
 import { TextStore, type SavedTexts, type StoredText } from './text-store.ts';
@@ -60,8 +60,12 @@ export interface SearchParams {
 
 export interface SearchResponse {
   queryId: string;
+  /** The query as understood: trimmed, cut, and empty when it has no words (punctuation alone browses). */
+  query: string;
   total: number;
-  hits: { asset: AssetJson; score: number; snippet: Snippet | null; usage: { last30Days: number } }[];
+  /** Of `total`, the hits that match only some of the words; they come after all that match every word. */
+  partialCount: number;
+  hits: { asset: AssetJson; score: number; snippet: Snippet | null; matchesAll: boolean; usage: { last30Days: number; people30Days: number } }[];
   facets: Record<SearchFacet, { value: string; label: string; count: number }[]>;
 }
 
@@ -413,7 +417,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
   /** Replaces every asset's usage figures with a full recount. */
   function applyRecount(figures: Awaited<ReturnType<typeof usageFigures>>) {
     const changes = new Map(figures.usage);
-    for (const assetId of usage.keys()) if (!changes.has(assetId)) changes.set(assetId, { decayed: 0, last30Days: 0 });
+    for (const assetId of usage.keys()) if (!changes.has(assetId)) changes.set(assetId, { decayed: 0, last30Days: 0, people30Days: 0 });
     usage = figures.usage;
     lastEventId = figures.lastEventId;
     index.setUsage(changes);
@@ -424,14 +428,15 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       applyRecount(await usageFigures(db));
       return;
     }
-    const recent = await usageSince(db, lastEventId);
+    const recent = await assetsUsedSince(db, lastEventId);
     lastEventId = recent.lastEventId;
-    if (recent.uses.size === 0) return;
+    if (recent.assetIds.length === 0) return;
+    // The assets used since are counted again, not added to: whether a new event is a new person-day depends on
+    // the events before it. (An event counted here and again by the next refresh changes nothing.)
+    const { usage: recounted } = await usageFigures(db, recent.assetIds);
     const changes = new Map<string, AssetUsage>();
-    for (const [assetId, uses] of recent.uses) {
-      const before = usage.get(assetId) ?? { decayed: 0, last30Days: 0 };
-      // New uses weigh 1; the hourly recount applies the decay.
-      const after = { decayed: before.decayed + uses, last30Days: before.last30Days + uses };
+    for (const assetId of recent.assetIds) {
+      const after = recounted.get(assetId) ?? { decayed: 0, last30Days: 0, people30Days: 0 };
       usage.set(assetId, after);
       changes.set(assetId, after);
     }
@@ -513,7 +518,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       return building;
     },
 
-    /** Re-reads usage_events: new events only, or everything (with decay) when `recount`. */
+    /** Re-reads usage_events: the assets used since the last refresh, or every asset (with decay) when `recount`. */
     async refreshUsage(recount = false): Promise<void> {
       // One refresh at a time: the incremental one advances a cursor.
       while (usageRefresh) await usageRefresh;
@@ -627,8 +632,11 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
         }));
       }
       return {
-        queryId, total: outcome.total, facets,
-        hits: hits.map(({ hit, asset, snippet: cut }) => ({ asset, score: hit.score, snippet: cut, usage: { last30Days: hit.usage.last30Days } })),
+        queryId, query: query.text, total: outcome.total, partialCount: outcome.partialCount, facets,
+        hits: hits.map(({ hit, asset, snippet: cut }) => ({
+          asset, score: hit.score, snippet: cut, matchesAll: hit.matchesAll,
+          usage: { last30Days: hit.usage.last30Days, people30Days: hit.usage.people30Days },
+        })),
       };
     },
 

@@ -1,5 +1,6 @@
 // Snippets: the piece of an asset that shows why it matched, with the matched words located (not marked up:
 // the UI wraps them in <mark>, so titles holding "<script>" stay text everywhere).
+import { isQualifier } from './query-plan.ts';
 import { sliceEnd, termHashes, Tokens, tokenize } from './text.ts';
 
 export const SNIPPET_FIELDS = ['title', 'tags', 'labels', 'filename', 'description', 'text'] as const;
@@ -30,11 +31,13 @@ const tokens = new Tokens();
 export function snippet(fields: Partial<Record<SnippetField, string>>, matched: { word: string; terms: string[] }[]): Snippet | null {
   const wanted = new WantedTerms(matched);
   if (wanted.empty) return null;
+  // A bare number or letter never matched in the text (see isQualifier): its page numbers are not marked either.
+  const inText = matched.some((m) => isQualifier(m.word)) ? new WantedTerms(matched.map((m) => (isQualifier(m.word) ? { word: m.word, terms: [] } : m))) : wanted;
   let best: { field: SnippetField; value: string; matches: Match[]; words: number } | null = null;
   for (const field of SNIPPET_FIELDS) {
     const value = fields[field];
     if (!value) continue;
-    const matches = findMatches(value, wanted, matched.length);
+    const matches = findMatches(value, field === 'text' ? inText : wanted, matched.length);
     const words = new Set(matches.map((m) => m.word)).size;
     if (words > (best?.words ?? 0)) best = { field, value, matches, words };
     if (best && best.words === matched.length) break;

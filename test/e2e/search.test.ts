@@ -54,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('search in the browser', () => {
     const hostile = await upload(t, marketing, { title: 'Battlecard <img src=x onerror="window.pwned=1"> Acme' });
     ids.hostile = hostile.json().id;
 
-    // Sales have used the whitepaper a dozen times this month: it leads the browse list and says so.
+    // A salesperson has used the whitepaper a dozen times this month: it leads the browse list and says by whom (one colleague).
     for (let i = 0; i < 12; i++) {
       await t.app.inject({ method: 'POST', url: '/api/events', headers: sales, payload: { assetId: ids.security, kind: 'view' } });
     }
@@ -89,7 +89,7 @@ describe.skipIf(!chromiumAvailable)('search in the browser', () => {
     await page.getByRole('link', { name: 'Search', exact: true }).waitFor();
     await expect.poll(() => results().count()).toBe(4);
     expect((await titles())[0]).toBe('Security whitepaper');
-    await results().first().getByText('Used 12× this month').waitFor();
+    await results().first().getByText('Used by 1 colleague this month').waitFor();
     await expect(page.getByText('Security roadmap').count()).resolves.toBe(0);
     // The search box is ready to type into.
     await expect(box().evaluate((el) => el === document.activeElement)).resolves.toBe(true);

@@ -72,7 +72,7 @@ describe('matching and ranking', () => {
     index.index(asset('strong', { title: 'Pricing guide' }));
     index.index(asset('weak', { title: 'Guide', text: 'pricing mentioned once in a longer text about many other subjects entirely' }));
     index.index(asset('twin', { title: 'Pricing guide' }));
-    index.setUsage(new Map([['weak', { decayed: 500, last30Days: 500 }], ['twin', { decayed: 20, last30Days: 20 }]]));
+    index.setUsage(new Map([['weak', { decayed: 500, last30Days: 500, people30Days: 1 }], ['twin', { decayed: 20, last30Days: 20, people30Days: 1 }]]));
     expect(ids(index, 'pricing ')).toEqual(['twin', 'strong', 'weak']);
     expect(index.query(request('pricing ')).hits[0]!.usage.last30Days).toBe(20);
   });
@@ -80,8 +80,49 @@ describe('matching and ranking', () => {
   it('browses most used first when nothing is typed', () => {
     const index = new MemorySearchIndex();
     for (const id of ['a', 'b', 'c']) index.index(asset(id));
-    index.setUsage(new Map([['b', { decayed: 9, last30Days: 9 }], ['c', { decayed: 2, last30Days: 2 }]]));
+    index.setUsage(new Map([['b', { decayed: 9, last30Days: 9, people30Days: 1 }], ['c', { decayed: 2, last30Days: 2, people30Days: 1 }]]));
     expect(ids(index, '')).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('all the words, and words that name no thing', () => {
+  it('puts hits matching every word first, even a common word, and counts the rest', () => {
+    const index = new MemorySearchIndex();
+    // "report" in most documents is a weak word: it only adds to documents "quarzite" found.
+    for (let i = 0; i < 60; i++) index.index(asset(`filler${i}`, { text: `the yearly report number ${i}` }));
+    index.index(asset('all', { title: 'Notes', text: 'quarzite mentioned once in the report' }));
+    index.index(asset('some', { title: 'Quarzite quarzite', tags: ['quarzite'] }));
+    const outcome = index.query(request('quarzite report '));
+    expect(outcome.hits.map((h) => [h.assetId, h.matchesAll])).toEqual([['all', true], ['some', false]]);
+    expect(outcome.partialCount).toBe(1);
+    // Paged: the count is of the whole result, not the page.
+    expect(index.query(request('quarzite report ', { limit: 1 })).partialCount).toBe(1);
+    expect(index.query(request('')).partialCount).toBe(0);
+  });
+
+  it('counts a word that matches nothing against every hit', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('a', { title: 'Walrus pricing' }));
+    const outcome = index.query(request('walrus zzyzx '));
+    expect(outcome.hits.map((h) => h.matchesAll)).toEqual([false]);
+    expect(outcome.partialCount).toBe(1);
+  });
+
+  it('finds a bare number or single letter in titles and tags, never in document text, and does not require it', () => {
+    const index = new MemorySearchIndex();
+    index.index(asset('titled', { title: 'SOC 2 Type II report' }));
+    index.index(asset('soc-text', { title: 'Security overview', text: 'our SOC audit covers access control. Page 2 of 3' }));
+    index.index(asset('page-only', { title: 'Onboarding checklist', text: 'welcome aboard. Page 2 of 3' }));
+    index.index(asset('tagged', { title: 'Plan', tags: ['2'] }));
+    const soc = index.query(request('SOC 2'));
+    expect(soc.hits.map((h) => [h.assetId, h.matchesAll])).toEqual([['titled', true], ['soc-text', true]]);
+    expect(soc.partialCount).toBe(0);
+    expect(ids(index, '2')).toEqual(['titled', 'tagged']);
+    expect(ids(index, '"2"')).toEqual(['titled', 'tagged']);
+    expect(ids(index, 'onboarding a ')).toEqual(['page-only']);
+    // Four digits is a year or a standard, a word like any other.
+    index.index(asset('year', { title: 'Outlook', text: 'plans for 2027 and beyond' }));
+    expect(ids(index, '2027 ')).toEqual(['year']);
   });
 });
 
@@ -215,7 +256,7 @@ describe('saved and restored', () => {
       }));
     }
     for (let i = 0; i < 120; i += 10) index.remove(`a${i}`);
-    index.setUsage(new Map([['a3', { decayed: 5, last30Days: 5 }]]));
+    index.setUsage(new Map([['a3', { decayed: 5, last30Days: 5, people30Days: 1 }]]));
     return index;
   };
   const QUERIES: [string, Partial<SearchRequest>][] = [
@@ -228,7 +269,7 @@ describe('saved and restored', () => {
     await writeSnapshot(file, index.snapshot());
     const restored = new MemorySearchIndex();
     restored.restore((await readSnapshot(file))!);
-    restored.setUsage(new Map([['a3', { decayed: 5, last30Days: 5 }]]));
+    restored.setUsage(new Map([['a3', { decayed: 5, last30Days: 5, people30Days: 1 }]]));
     fs.rmSync(path.dirname(file), { recursive: true });
     return restored;
   }

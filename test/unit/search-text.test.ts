@@ -87,6 +87,8 @@ describe('query parsing', () => {
 
   it('reads punctuation alone as an empty query, and repeats as one word', () => {
     expect(parseQuery('!!! ?? "" ...').words).toEqual([]);
+    // Logged and answered as no query at all.
+    for (const q of ['*', '---', '?!', ' " ']) expect(parseQuery(q)).toEqual({ text: '', words: [] });
     expect(parseQuery('ROI roi Roi').words.map((w) => w.text)).toEqual(['roi']);
   });
 

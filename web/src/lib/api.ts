@@ -96,13 +96,19 @@ export interface SearchSnippet { field: SnippetField; text: string; highlights: 
 export interface FacetCount { value: string; label: string; count: number }
 export interface SearchHit {
   asset: Asset; score: number; snippet: SearchSnippet | null;
-  /** Counted uses by sales in the last 30 days. */
-  usage: { last30Days: number };
+  /** Matches every word of the query (the hits that do come first). */
+  matchesAll: boolean;
+  /** Counted uses by sales in the last 30 days (events), and the distinct people behind them. */
+  usage: { last30Days: number; people30Days: number };
 }
 export interface SearchResult {
   /** Sent back with a click on one of the hits. */
   queryId: string;
+  /** The query as the server understood it: empty for punctuation alone. */
+  query: string;
   total: number;
+  /** Of `total`, the hits that match only some of the words; they follow those matching all. */
+  partialCount: number;
   hits: SearchHit[];
   /** Per facet, the values found with how many results each would give (a facet's own selection aside). */
   facets: Record<SearchFacet, FacetCount[]>;
