@@ -1,10 +1,13 @@
 // A batch upload through a real browser: shared fields for every file, and each file with its own title and tags on top.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { pdf, png } from '../support/files.ts';
 import { chromiumAvailable, CHROMIUM, screenshot, signIn, startE2E, writeFixture, type E2E } from '../support/e2e-browser.ts';
 
 const required = process.env.E2E_REQUIRED === '1';
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const marketing = { email: 'bea@example.com', name: 'Bea Marketing', role: 'marketing' } as const;
 
 if (!chromiumAvailable && required) {
@@ -56,6 +59,22 @@ describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
       .filter((child) => child.getAttribute('aria-hidden') !== 'true').map((child) => child.textContent).join(' ').replace(/\s+/g, ' ').trim()));
   }
 
+  // TagPicker's "Choose…" placeholder (#9aa1ad) is below 4.5:1 in the shared fields as well; it is TagPicker's to fix, not this queue's.
+  const KNOWN = /^color-contrast at #[\w-]+ > \.placeholder\b/;
+
+  /** axe-core's serious and critical WCAG A/AA findings in the upload queue, by rule and element. */
+  async function queueViolations(): Promise<string[]> {
+    // Evaluated through the DevTools protocol, so the app's CSP (no inline scripts) stays as it is in production.
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+    return page.evaluate(async () => {
+      // axe-core is injected above as a page script; the test's types do not know its global.
+      type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
+      const axe = (window as unknown as { axe: { run(context: Element, options: object): Promise<{ violations: Violation[] }> } }).axe;
+      const { violations } = await axe.run(document.querySelector('section[aria-label="Upload queue"]')!, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`));
+    }).then((found) => found.filter((line) => !KNOWN.test(line)));
+  }
+
   it('uploads each file with the shared fields plus its own changes', async () => {
     await signIn(page, e2e.baseUrl, marketing.email);
     const chooser = page.waitForEvent('filechooser');
@@ -63,9 +82,10 @@ describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
     await (await chooser).setFiles(files);
     await queue().getByRole('heading', { name: 'Upload 3 files' }).waitFor();
 
-    // Shared: CFO, Awareness and Evaluation, the tag "launch".
+    // Shared: CFO, Awareness and Evaluation, English, the tag "launch".
     await pick(queue(), 'Personas', { CFO: true });
     await pick(queue(), 'Stages', { Awareness: true, Evaluation: true });
+    await queue().getByLabel('Language').selectOption('en');
     await queue().getByLabel('Tags').fill('launch');
     await page.keyboard.press('Enter');
     expect(await changesOf('Brochure.pdf')).toEqual([]);
@@ -89,12 +109,14 @@ describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
     await expect(second.count()).resolves.toBe(0);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Customize Case_study.pdf');
 
-    // File 3: one shared stage left out. Opening it closes no other file's changes, only their editor.
+    // File 3: one shared stage left out, and German instead of English.
     await queue().getByRole('button', { name: 'Customize Banner.png' }).click();
     const third = fieldsOf('Banner.png');
     await pick(third, 'Stages for Banner.png', { Evaluation: false });
-    expect(await changesOf('Banner.png')).toEqual(['Leaves out Evaluation']);
-    await expect(third.getByText('changed', { exact: true }).count()).resolves.toBe(1);
+    await third.getByLabel('Language for Banner.png').selectOption('de');
+    expect(await changesOf('Banner.png')).toEqual(['Leaves out Evaluation', 'Language: German']);
+    await expect(third.getByText('changed', { exact: true }).count()).resolves.toBe(2);
+    await expect(queueViolations()).resolves.toEqual([]);
     await screenshot(page, '40-batch-upload-file-fields');
     await page.setViewportSize({ width: 800, height: 900 });
     await screenshot(page, '41-batch-upload-file-fields-narrow');
@@ -107,6 +129,7 @@ describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
     expect(await changesOf('Brochure.pdf')).toEqual(['Adds Procurement', 'Leaves out CFO']);
     await fieldsOf('Brochure.pdf').getByRole('button', { name: 'Done' }).click();
     await screenshot(page, '42-batch-upload-own-changes');
+    await expect(queueViolations()).resolves.toEqual([]);
     await row('Brochure.pdf').getByRole('button', { name: 'Reset to shared for Brochure.pdf' }).click();
     expect(await changesOf('Brochure.pdf')).toEqual([]);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Customize Brochure.pdf');
@@ -120,12 +143,12 @@ describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
 
     const res = await e2e.t.app.inject({ method: 'GET', url: '/api/assets?owner=me', headers: await e2e.t.as('marketing', marketing.email) });
     expect(res.statusCode).toBe(200);
-    const byFile = Object.fromEntries((res.json().items as { version: { filename: string }; title: string; personas: string[]; stages: string[]; tags: string[] }[])
-      .map((a) => [a.version.filename, { title: a.title, personas: [...a.personas].sort(), stages: [...a.stages].sort(), tags: [...a.tags].sort() }]));
+    const byFile = Object.fromEntries((res.json().items as { version: { filename: string }; title: string; personas: string[]; stages: string[]; tags: string[]; language: string | null }[])
+      .map((a) => [a.version.filename, { title: a.title, personas: [...a.personas].sort(), stages: [...a.stages].sort(), tags: [...a.tags].sort(), language: a.language }]));
     expect(byFile).toEqual({
-      'Brochure.pdf': { title: 'Brochure', personas: ['cfo'], stages: ['awareness', 'evaluation'], tags: ['launch', 'spring'] },
-      'Case_study.pdf': { title: 'Acme case study', personas: ['cfo', 'cio'], stages: ['awareness', 'evaluation'], tags: ['launch', 'spring'] },
-      'Banner.png': { title: 'Banner', personas: ['cfo'], stages: ['awareness'], tags: ['launch', 'spring'] },
+      'Brochure.pdf': { title: 'Brochure', personas: ['cfo'], stages: ['awareness', 'evaluation'], tags: ['launch', 'spring'], language: 'en' },
+      'Case_study.pdf': { title: 'Acme case study', personas: ['cfo', 'cio'], stages: ['awareness', 'evaluation'], tags: ['launch', 'spring'], language: 'en' },
+      'Banner.png': { title: 'Banner', personas: ['cfo'], stages: ['awareness'], tags: ['launch', 'spring'], language: 'de' },
     });
     expect(scriptErrors).toEqual([]);
   });
