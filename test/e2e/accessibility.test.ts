@@ -1,35 +1,18 @@
 // Every page checked by axe-core in Chromium (WCAG 2.1 A and AA rules): no serious or critical violation, and every
 // control shows where the keyboard is.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvedAsset, upload } from '../support/assets.ts';
+import { seriousViolations } from '../support/axe.ts';
 import { chromiumAvailable, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
 import { pdf, png } from '../support/files.ts';
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const people = {
   admin: { email: 'ada@example.com', name: 'Ada Admin', role: 'admin' },
   marketing: { email: 'mia@example.com', name: 'Mia Marketing', role: 'marketing' },
   approver: { email: 'avery@example.com', name: 'Avery Approver', role: 'approver' },
   sales: { email: 'sam@example.com', name: 'Sam Sales', role: 'sales' },
 } as const;
-
-interface Violation { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }
-
-/** axe-core's serious and critical findings on the page as it is now, one readable line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the app's CSP (no inline scripts) stays as it is in production.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    // axe-core is injected above as a page script; the test's types do not know its global.
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  }) as Violation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`));
-}
 
 /** Headings that skip a level on the way down (an h4 straight after an h2), which leaves a screen reader's outline broken. */
 async function headingSkips(page: Page): Promise<string[]> {
