@@ -4,6 +4,7 @@ import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.ts';
+import { normalisedEmail } from './email.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { CurrentUser, Role } from './roles.ts';
 
@@ -31,7 +32,7 @@ export function checkPassword(password: string) {
 
 export function authService(db: Db, throttle = new LoginThrottle()) {
   async function findByEmail(email: string) {
-    const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+    const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${normalisedEmail(email)}`);
     return row;
   }
 
@@ -52,7 +53,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
 
     async createUser(input: NewUser): Promise<UserView> {
       checkPassword(input.password);
-      const email = input.email.trim().toLowerCase();
+      const email = normalisedEmail(input.email);
       if (await findByEmail(email)) throw new Conflict(`a user with the email ${email} already exists`, 'EMAIL_TAKEN');
       const [row] = await db.insert(users).values({
         email, name: input.name.trim() || email, role: input.role, passwordHash: await hash(input.password),
@@ -101,7 +102,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
     },
 
     async login(email: string, password: string, ip: string): Promise<{ user: UserView; token: string }> {
-      throttle.check(email, ip);
+      await throttle.admit(email, ip);
       const row = await findByEmail(email);
       // Verify even for unknown emails so timing does not tell which accounts exist.
       const ok = await verify(row?.passwordHash ?? await unknownUserHash(), password).catch(() => false);
@@ -119,7 +120,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
      * ends, so whoever knew the old password is out; `keepSession` (the caller's own) stays signed in.
      */
     async changePassword(user: CurrentUser, currentPassword: string, newPassword: string, ip: string, keepSession: string | null): Promise<void> {
-      throttle.check(user.email, ip);
+      await throttle.admit(user.email, ip);
       const [row] = await db.select().from(users).where(eq(users.id, user.id));
       if (!row) throw new NotFound('no such user', 'USER_NOT_FOUND');
       if (!(await verify(row.passwordHash, currentPassword).catch(() => false))) {
