@@ -48,6 +48,7 @@ export async function buildApp(config: Config, database?: Database): Promise<App
   app.decorate('services', services);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('tokenScope', null);
 
   await app.register(cookie);
   await app.register(multipart, {
@@ -79,7 +80,12 @@ export async function buildApp(config: Config, database?: Database): Promise<App
     if (!req.url.startsWith('/api/')) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer) {
-      req.user = (await services.auth.userForApiToken(bearer)) ?? null;
+      // A bad or expired token is refused outright, and a good one's scope is checked here for every route (before
+      // any body is read): auth/token-scope.ts.
+      const principal = await services.auth.apiTokenPrincipal(bearer);
+      req.user = principal.user;
+      req.tokenScope = principal.scope;
+      await services.auth.authorizeTokenRequest(principal, req.method, req.routeOptions.url, req.params);
       return;
     }
     const token = req.cookies[SESSION_COOKIE];

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import { type CurrentUser, hasRole, type Role } from './roles.ts';
+import type { TokenScope } from './token-scope.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,6 +9,8 @@ declare module 'fastify' {
     user: CurrentUser | null;
     /** The raw session cookie, when the request came with one. */
     sessionToken: string | null;
+    /** The scope of the API token the request came with; null for a session. */
+    tokenScope: TokenScope | null;
   }
 }
 

@@ -3,6 +3,7 @@ import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { invites, users } from '../db/schema.ts';
 import { Conflict, Gone, NotFound } from '../errors.ts';
+import { normalisedEmail } from './email.ts';
 import type { AuthService, UserView } from './service.ts';
 import { checkPassword, newToken, tokenHash, userView } from './service.ts';
 import type { CurrentUser, Role } from './roles.ts';
@@ -60,7 +61,7 @@ export function inviteService(db: Db, auth: AuthService, publicUrl: string) {
   return {
     /** A newer invite for the same email replaces the pending one (its link cannot be shown again, so re-inviting is how a link is resent). */
     async create(actor: CurrentUser, input: NewInvite): Promise<InviteView & { url: string; token: string }> {
-      const email = input.email.trim().toLowerCase();
+      const email = normalisedEmail(input.email);
       if (await emailTaken(email)) throw new Conflict(`a user with the email ${email} already exists`, 'EMAIL_TAKEN');
       const token = newToken('chi');
       const created = now();

@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import { requireRole, requireUser, SESSION_COOKIE, userOf } from './guards.ts';
 import {
   AcceptInviteBody, IdParams, Invite, InviteCreated, InviteTokenParams, LoginBody, Me, NewInviteBody, NewUserBody, OpenInvite,
-  PasswordChangeBody, TokenBody, TokenCreated, TokenInfo, User, UserPatchBody,
+  DEFAULT_TOKEN_DAYS, PasswordChangeBody, TokenBody, TokenCreated, TokenInfo, User, UserPatchBody,
 } from './schemas.ts';
 
 const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { auth, invites, config } }) => {
@@ -39,11 +39,18 @@ const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app
 
   app.get('/api/me', { schema: { tags: ['auth'], response: { 200: Me } }, preHandler: requireUser }, async (req) => userOf(req));
 
-  app.get('/api/auth/tokens', { schema: { tags: ['auth'], response: { 200: Type.Object({ items: Type.Array(TokenInfo) }) } }, preHandler: requireUser },
-    async (req) => ({ items: await auth.listApiTokens(userOf(req)) }));
+  // Token management takes a session: the scope guard (token-scope.ts) refuses these to every API token.
+  app.get('/api/auth/tokens', {
+    schema: { tags: ['auth'], description: 'Your API tokens, expired ones included; never their secret.', response: { 200: Type.Object({ items: Type.Array(TokenInfo) }) } },
+    preHandler: requireUser,
+  }, async (req) => ({ items: await auth.listApiTokens(userOf(req)) }));
 
-  app.post('/api/auth/tokens', { schema: { tags: ['auth'], body: TokenBody, response: { 201: TokenCreated } }, preHandler: requireUser },
-    async (req, reply) => reply.code(201).send(await auth.createApiToken(userOf(req), req.body.name)));
+  app.post('/api/auth/tokens', {
+    schema: { tags: ['auth'], description: 'A new API token, shown once. Needs a signed-in session, not a token.', body: TokenBody, response: { 201: TokenCreated } },
+    preHandler: requireUser,
+  }, async (req, reply) => reply.code(201).send(await auth.createApiToken(userOf(req), {
+    name: req.body.name, scope: req.body.scope ?? 'read', expiresInDays: req.body.expiresInDays ?? DEFAULT_TOKEN_DAYS,
+  })));
 
   app.delete('/api/auth/tokens/:id', { schema: { tags: ['auth'], params: IdParams }, preHandler: requireUser }, async (req, reply) => {
     await auth.deleteApiToken(userOf(req), req.params.id);

@@ -1,5 +1,10 @@
 import { Type } from 'typebox';
 import { ROLES } from './roles.ts';
+import { TOKEN_SCOPES } from './token-scope.ts';
+
+/** A quarter by default, so a forgotten token dies on its own; a year at most, so every token is renewed by someone. */
+export const DEFAULT_TOKEN_DAYS = 90;
+export const MAX_TOKEN_DAYS = 365;
 
 export const Role = Type.Enum([...ROLES]);
 export const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -20,9 +25,20 @@ export const UserPatchBody = Type.Object({
   password: Type.Optional(Password),
 }, { additionalProperties: false });
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-export const TokenBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
-export const TokenCreated = Type.Object({ id: Type.String(), name: Type.String(), token: Type.String(), createdAt: Type.String() });
-export const TokenInfo = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]) });
+const SCOPES_DOC = 'read: GET only. upload: read, plus create assets and add versions to and edit your own. '
+  + 'admin: everything your role allows. No token can manage tokens or the password (that needs a signed-in session).';
+export const TokenScope = Type.Enum([...TOKEN_SCOPES], { description: SCOPES_DOC });
+export const TokenBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100, description: 'What the token is for, e.g. "CRM sync".' }),
+  scope: Type.Optional(Type.Enum([...TOKEN_SCOPES], { description: `${SCOPES_DOC} Default: read.` })),
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOKEN_DAYS, description: `Days until the token stops working; default ${DEFAULT_TOKEN_DAYS}, at most ${MAX_TOKEN_DAYS}.` })),
+}, { additionalProperties: false });
+export const TokenInfo = Type.Object({
+  id: Type.String(), name: Type.String(), scope: TokenScope,
+  createdAt: Type.String(), expiresAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+});
+/** The secret is in this answer only; the server keeps its sha256. */
+export const TokenCreated = Type.Object({ ...TokenInfo.properties, token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown once.' }) });
 
 export const PasswordChangeBody = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 200 }),

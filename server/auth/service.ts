@@ -1,17 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.ts';
+import { normalisedEmail } from './email.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { CurrentUser, Role } from './roles.ts';
+import { authorizeTokenRequest, type TokenScope } from './token-scope.ts';
 
 const SESSION_DAYS = 30;
 
 export interface UserView extends CurrentUser {
   disabled: boolean;
   createdAt: string;
+}
+
+export interface NewApiToken { name: string; scope: TokenScope; expiresInDays: number }
+export interface ApiTokenView { id: string; name: string; scope: TokenScope; createdAt: string; expiresAt: string; lastUsedAt: string | null }
+
+export function apiTokenView(row: typeof apiTokens.$inferSelect): ApiTokenView {
+  return {
+    id: row.id, name: row.name, scope: row.scope, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  };
 }
 
 export interface NewUser { email: string; name: string; role: Role; password: string }
@@ -31,12 +43,16 @@ export function checkPassword(password: string) {
 
 export function authService(db: Db, throttle = new LoginThrottle()) {
   async function findByEmail(email: string) {
-    const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+    const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${normalisedEmail(email)}`);
     return row;
   }
 
-  async function endSessions(userId: string) {
-    await db.delete(sessions).where(eq(sessions.userId, userId));
+  /** Whoever held a session or an API token of this user is out: after a new password, or when the account is disabled. */
+  async function endSignIns(tx: Tx, userId: string, keepSession?: string | null) {
+    await tx.delete(sessions).where(keepSession
+      ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, tokenHash(keepSession)))
+      : eq(sessions.userId, userId));
+    await tx.delete(apiTokens).where(eq(apiTokens.userId, userId));
   }
 
   async function startSession(userId: string): Promise<string> {
@@ -52,7 +68,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
 
     async createUser(input: NewUser): Promise<UserView> {
       checkPassword(input.password);
-      const email = input.email.trim().toLowerCase();
+      const email = normalisedEmail(input.email);
       if (await findByEmail(email)) throw new Conflict(`a user with the email ${email} already exists`, 'EMAIL_TAKEN');
       const [row] = await db.insert(users).values({
         email, name: input.name.trim() || email, role: input.role, passwordHash: await hash(input.password),
@@ -94,14 +110,18 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
         checkPassword(changes.password);
         patch.passwordHash = await hash(changes.password);
       }
-      const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
-      // A new password or a disabled account ends every open session of that user.
-      if (changes.password !== undefined || changes.disabled) await endSessions(id);
-      return userView(row!);
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx.update(users).set(patch).where(eq(users.id, id)).returning();
+        // A new password (an admin's reset, `npm run user -- set-password`) or a disabled account ends every session
+        // and API token of that user, in the same commit; re-enabling the account brings none of them back.
+        if (changes.password !== undefined || changes.disabled) await endSignIns(tx, id);
+        return updated!;
+      });
+      return userView(row);
     },
 
     async login(email: string, password: string, ip: string): Promise<{ user: UserView; token: string }> {
-      throttle.check(email, ip);
+      await throttle.admit(email, ip);
       const row = await findByEmail(email);
       // Verify even for unknown emails so timing does not tell which accounts exist.
       const ok = await verify(row?.passwordHash ?? await unknownUserHash(), password).catch(() => false);
@@ -119,7 +139,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
      * ends, so whoever knew the old password is out; `keepSession` (the caller's own) stays signed in.
      */
     async changePassword(user: CurrentUser, currentPassword: string, newPassword: string, ip: string, keepSession: string | null): Promise<void> {
-      throttle.check(user.email, ip);
+      await throttle.admit(user.email, ip);
       const [row] = await db.select().from(users).where(eq(users.id, user.id));
       if (!row) throw new NotFound('no such user', 'USER_NOT_FOUND');
       if (!(await verify(row.passwordHash, currentPassword).catch(() => false))) {
@@ -132,10 +152,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
       const passwordHash = await hash(newPassword);
       await db.transaction(async (tx) => {
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-        await tx.delete(sessions).where(keepSession
-          ? and(eq(sessions.userId, user.id), ne(sessions.tokenHash, tokenHash(keepSession)))
-          : eq(sessions.userId, user.id));
-        await tx.delete(apiTokens).where(eq(apiTokens.userId, user.id));
+        await endSignIns(tx, user.id, keepSession);
       });
     },
 
@@ -150,25 +167,47 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
       return row && userView(row.user);
     },
 
-    async userForApiToken(token: string): Promise<CurrentUser | undefined> {
-      const [row] = await db.select({ user: users, tokenId: apiTokens.id }).from(apiTokens)
+    /**
+     * Who an API token acts for and within which scope; a token that is unknown (revoked, or ended by a password
+     * change or by disabling its owner) or expired is a 401 that says which, so an integration's log tells what to fix.
+     */
+    async apiTokenPrincipal(token: string, now = new Date()): Promise<{ user: CurrentUser; scope: TokenScope }> {
+      const [row] = await db.select({ user: users, token: apiTokens }).from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, tokenHash(token)), eq(users.disabled, false)));
-      if (!row) return undefined;
-      await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
-      return userView(row.user);
+        .where(eq(apiTokens.tokenHash, tokenHash(token)));
+      if (!row || row.user.disabled) {
+        throw new Unauthenticated('this API token is not valid: it was revoked, or ended by a password change or by disabling its account', 'TOKEN_INVALID');
+      }
+      if (row.token.expiresAt <= now) {
+        throw new Unauthenticated(`this API token expired on ${row.token.expiresAt.toISOString().slice(0, 10)}; create a new one on the account page`, 'TOKEN_EXPIRED');
+      }
+      // "Last used" to the minute is what the token list shows; one write a minute, not one per call.
+      if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
+        await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
+      }
+      return { user: userView(row.user), scope: row.token.scope };
     },
 
-    /** A token acts with its owner's role, never more. */
-    async createApiToken(user: CurrentUser, name: string): Promise<{ id: string; name: string; token: string; createdAt: string }> {
+    /** The scope guard of every request made with a token: token-scope.ts. */
+    authorizeTokenRequest(principal: { user: CurrentUser; scope: TokenScope }, method: string, route: string | undefined, params: unknown): Promise<void> {
+      return authorizeTokenRequest(db, principal.scope, principal.user, method, route, params);
+    },
+
+    /** A token acts within its owner's role and its scope, never more; its secret is in this answer only. */
+    async createApiToken(user: CurrentUser, input: NewApiToken): Promise<ApiTokenView & { token: string }> {
       const token = newToken('cht');
-      const [row] = await db.insert(apiTokens).values({ userId: user.id, name: name.trim(), tokenHash: tokenHash(token) }).returning();
-      return { id: row!.id, name: row!.name, token, createdAt: row!.createdAt.toISOString() };
+      const createdAt = new Date();
+      const [row] = await db.insert(apiTokens).values({
+        userId: user.id, name: input.name.trim() || 'API token', tokenHash: tokenHash(token), scope: input.scope, createdAt,
+        expiresAt: new Date(createdAt.getTime() + input.expiresInDays * 86400_000),
+      }).returning();
+      return { ...apiTokenView(row!), token };
     },
 
-    async listApiTokens(user: CurrentUser) {
-      const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(asc(apiTokens.createdAt));
-      return rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null }));
+    /** The user's tokens, expired ones too (so they can see why an integration stopped), newest first; never a secret. */
+    async listApiTokens(user: CurrentUser): Promise<ApiTokenView[]> {
+      const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(desc(apiTokens.createdAt));
+      return rows.map(apiTokenView);
     },
 
     async deleteApiToken(user: CurrentUser, id: string): Promise<void> {

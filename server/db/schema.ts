@@ -34,8 +34,11 @@ export const apiTokens = pgTable('api_tokens', {
   userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
   tokenHash: text('token_hash').notNull().unique(),
+  /** What the token may do within its owner's role: auth/token-scope.ts. */
+  scope: text('scope', { enum: ['read', 'upload', 'admin'] }).notNull(),
   createdAt: createdAt(),
   lastUsedAt: ts('last_used_at'),
+  expiresAt: ts('expires_at').notNull(),
 });
 
 /**

@@ -42,6 +42,44 @@ describe('sign-in', () => {
     expect((await login('bob@example.com', 'bob-password', '10.0.0.4')).statusCode).toBe(200);
   });
 
+  it('counts every spelling of one email as one account: spaces around it and letter case give no fresh tries', async () => {
+    await t.app.services.auth.createUser({ email: 'eve@example.com', name: 'Eve', role: 'sales', password: 'eve-password' });
+    const spellings = [' eve@example.com', 'EVE@example.com', 'eve@example.com\t', ' Eve@Example.COM ', 'eve@example.com'];
+    for (const email of spellings) expect((await login(email, 'wrong guess', '10.0.1.1')).statusCode).toBe(401);
+    for (const email of ['eve@example.com', '  EVE@EXAMPLE.COM']) {
+      const res = await login(email, 'eve-password', '10.0.1.1');
+      expect(res.statusCode, JSON.stringify(email)).toBe(429);
+    }
+  });
+
+  it('locks one account per address with 429 and a Retry-After in seconds, for the right password too', async () => {
+    await t.app.services.auth.createUser({ email: 'flo@example.com', name: 'Flo', role: 'sales', password: 'flo-password' });
+    for (let i = 0; i < 5; i++) await login('flo@example.com', `guess-${i}`, '10.0.1.2');
+    const blocked = await login('flo@example.com', 'flo-password', '10.0.1.2');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/try again in \d+ minutes/) });
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+  });
+
+  it('lets a correct password sign in from an address that failed 30+ times for many accounts (one proxy, many people)', { timeout: 60_000 }, async () => {
+    await t.app.services.auth.createUser({ email: 'gus@example.com', name: 'Gus', role: 'sales', password: 'gus-password' });
+    const proxy = '10.0.1.3';
+    for (let i = 0; i < 32; i++) {
+      const res = await login(`stranger-target-${i}@example.com`, 'password123', proxy);
+      expect(res.statusCode).toBe(401);
+    }
+    const started = Date.now();
+    const res = await login('gus@example.com', 'gus-password', proxy);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.email).toBe('gus@example.com');
+    // Slowed, not stopped: the address's wait comes before the check, for right and wrong passwords alike.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Another person's typo from that address is a plain 401, not a lockout.
+    expect((await login('ann@example.com', 'typo', proxy)).statusCode).toBe(401);
+  });
+
   it('does not let X-Forwarded-For reset the limiter', async () => {
     await t.app.services.auth.createUser({ email: 'cy@example.com', name: 'Cy', role: 'sales', password: 'cy-password' });
     for (let i = 0; i < 5; i++) {

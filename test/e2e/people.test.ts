@@ -162,7 +162,7 @@ describe.skipIf(!chromiumAvailable)('people in the browser', () => {
     const row = admin.getByRole('row', { name: new RegExp(people.other.name) });
     await row.getByRole('button', { name: 'Disable' }).click();
     await confirm.getByRole('heading', { name: `Disable ${people.other.name}?` }).waitFor();
-    await confirm.getByText(/is signed out everywhere and cannot sign in/).waitFor();
+    await confirm.getByText(/is signed out everywhere, their API tokens end, and they cannot sign in/).waitFor();
     await screenshot(admin, 'people-07-confirm-disable', { fullPage: false });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await row.getByText('Active').waitFor();

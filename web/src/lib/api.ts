@@ -20,6 +20,13 @@ export interface Invite { id: string; email: string; name: string; role: Role; i
 /** The one-time link is in this answer only. */
 export interface InviteCreated extends Invite { url: string; token: string }
 /** What the invited person sees on the link. */
+/** What an API token may do within its owner's role (the server's auth/token-scope.ts). */
+export const TOKEN_SCOPES = ['read', 'upload', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+export interface ApiToken { id: string; name: string; scope: TokenScope; createdAt: string; expiresAt: string; lastUsedAt: string | null }
+/** The secret is in this answer only. */
+export interface ApiTokenCreated extends ApiToken { token: string }
+
 export interface OpenInvite { email: string; name: string; role: Role; expiresAt: string }
 
 export interface Term { slug: string; label: string }
@@ -253,6 +260,10 @@ export const api = {
   /** Ends the user's other sessions and API tokens; this one stays signed in. */
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  apiTokens: () => request<{ items: ApiToken[] }>('GET', '/api/auth/tokens').then((r) => r.items),
+  createApiToken: (name: string, scope: TokenScope, expiresInDays: number) =>
+    request<ApiTokenCreated>('POST', '/api/auth/tokens', { name, scope, expiresInDays }),
+  deleteApiToken: (id: string) => request<void>('DELETE', `/api/auth/tokens/${encodeURIComponent(id)}`),
 
   // Taxonomy
   taxonomy: () => request<{ facets: Facet[] }>('GET', '/api/taxonomy').then((r) => r.facets),
