@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -9,11 +10,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import assetRoutes from './assets/routes.ts';
+import { multipartLimits } from './assets/upload.ts';
 import { SESSION_COOKIE } from './auth/guards.ts';
 import authRoutes from './auth/routes.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { DomainError, Forbidden, TooManyRequests } from './errors.ts';
+import { capConnectionsPerAddress, capRequestsPerClient } from './http/connections.ts';
+import { bodyDeadline, closeWhenBodyUnread } from './http/slow-bodies.ts';
 import { webDist } from './paths.ts';
 import { createServices, type Services } from './services.ts';
 import taxonomyRoutes from './taxonomy/routes.ts';
@@ -27,23 +31,42 @@ export type App = FastifyInstance & { services: Services };
 // Connection-level failures mean "the database is away", not "the request is wrong": answer 503 and let the client retry.
 const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001']);
 
-/** Builds the whole service; tests call it with their own config and database. */
-export async function buildApp(config: Config, database?: Database): Promise<App> {
+/** Builds the whole service; tests call it with their own config and database (and may read its log from `logStream`). */
+export async function buildApp(config: Config, database?: Database, logStream?: Writable): Promise<App> {
   const db = database ?? await openDatabase(config.databaseUrl, config.dataDir);
   const services = createServices(config, db);
   await services.taxonomy.ensureDefaults();
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(logStream && { stream: logStream }) },
     // A hop count, never `true`: X-Forwarded-For from the client itself is not believed (rate limits key on the address).
     trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
     bodyLimit: 1024 * 1024,
-    // No overall request deadline (a 2 GB upload on a slow link is legitimate), but a socket idle for 2 minutes is closed.
+    // No overall request deadline in Node (a 2 GB upload on a slow link is legitimate): headers have headersTimeout,
+    // other bodies bodyDeadline, uploads a minimum rate (readUpload), and a socket idle for 2 minutes is closed.
     requestTimeout: 0,
     connectionTimeout: 120_000,
     keepAliveTimeout: 10_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Node checks the headers deadline on this interval (30 s by default, which would double a short deadline).
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(5_000, config.headersTimeoutMs / 2) },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      // ajv-formats' uuid also accepts "urn:uuid:…", which PostgreSQL's uuid type refuses (a 500 from a client's typo).
+      onCreate: (ajv) => { ajv.addFormat('uuid', /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i); },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  if (config.maxConnectionsPerAddress > 0) {
+    if (config.trustProxyHops === 0) {
+      capConnectionsPerAddress(app.server, config.maxConnectionsPerAddress, (address, open) =>
+        app.log.warn({ address, open }, `refusing connections from ${address}: it already holds ${open} (MAX_CONNECTIONS_PER_ADDRESS)`));
+    } else {
+      // Every socket is the proxy's: cap what each forwarded client holds open instead (see capRequestsPerClient).
+      app.addHook('onRequest', capRequestsPerClient(config.maxConnectionsPerAddress));
+    }
+  }
+  app.addHook('preParsing', bodyDeadline(config.bodyTimeoutMs));
+  app.addHook('onSend', closeWhenBodyUnread);
 
   app.decorate('services', services);
   app.decorateRequest('user', null);
@@ -51,12 +74,7 @@ export async function buildApp(config: Config, database?: Database): Promise<App
   app.decorateRequest('tokenScope', null);
 
   await app.register(cookie);
-  await app.register(multipart, {
-    limits: {
-      // Explicit limits: one file per request, a handful of small fields (CVE-2023-25576).
-      fileSize: config.maxUploadBytes, files: 1, fields: 40, parts: 42, fieldSize: 64 * 1024, headerPairs: 200,
-    },
-  });
+  await app.register(multipart, { limits: multipartLimits(config.maxUploadBytes) });
 
   await app.register(swagger, {
     openapi: {
@@ -198,6 +216,6 @@ function sameOrigin(origin: string | undefined, fetchSite: string | string[] | u
 }
 
 function httpReason(status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large',
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large',
     415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[status] ?? 'Internal Server Error';
 }

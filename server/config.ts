@@ -16,6 +16,15 @@ export interface Config {
   logLevel: string;
   /** Number of proxy hops to trust for the client address; 0 = none. Never `true`, so X-Forwarded-For cannot be forged. */
   trustProxyHops: number;
+  /** Time a client has to send its request headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a request body other than an upload (JSON forms are small). */
+  bodyTimeoutMs: number;
+  /** Uploads may take as long as they need, but below this rate over `uploadStallMs` they are cut off with 408. */
+  uploadMinBytesPerSec: number;
+  uploadStallMs: number;
+  /** Open sockets one client address may hold; 0 = no cap. Behind a proxy it caps requests in flight per forwarded address instead. */
+  maxConnectionsPerAddress: number;
   /** Run queued jobs (thumbnails, text extraction) in the background; API tests turn it off and drain the queue themselves. */
   backgroundJobs: boolean;
   /** Worker threads for file processing, and so jobs this process runs at once. */
@@ -68,6 +77,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     serveWeb: true,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_SEC', 20, 1, 3600) * 1000,
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_SEC', 30, 1, 3600) * 1000,
+    // 4 KB/s is a poor mobile line; a client sending less than that for 30 s is holding the socket, not uploading.
+    uploadMinBytesPerSec: integer(env, 'UPLOAD_MIN_KB_PER_SEC', 4, 0, 1_000_000) * 1024,
+    uploadStallMs: integer(env, 'UPLOAD_STALL_SEC', 30, 1, 3600) * 1000,
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),
     backgroundJobs: env.BACKGROUND_JOBS !== '0' && env.BACKGROUND_JOBS !== 'false',
     // One core stays free for answering requests.
     processingThreads: integer(env, 'PROCESSING_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1, 64),

@@ -14,12 +14,16 @@ export class Unauthenticated extends DomainError { override readonly statusCode 
 export class Forbidden extends DomainError { override readonly statusCode = 403; }
 /** Absent, or hidden from this user → 404. */
 export class NotFound extends DomainError { override readonly statusCode = 404; }
+/** The client sent its request too slowly (a body past its deadline, an upload below the minimum rate) → 408. */
+export class RequestTimeout extends DomainError { override readonly statusCode = 408; }
 /** The thing is in the wrong state for this action → 409. */
 export class Conflict extends DomainError { override readonly statusCode = 409; }
 /** Existed, but is no longer usable (a used or expired one-time link) → 410. */
 export class Gone extends DomainError { override readonly statusCode = 410; }
 /** Upload larger than allowed → 413. */
 export class TooLarge extends DomainError { override readonly statusCode = 413; }
+/** A stored file a row points to is not on disk: our fault, not the client's → 500 (logged where it is found). */
+export class FileMissing extends DomainError { override readonly statusCode = 500; }
 /** File type not accepted → 415. */
 export class UnsupportedType extends DomainError { override readonly statusCode = 415; }
 /** File unreadable or corrupt → 422. */

@@ -346,7 +346,7 @@ function encodeCursor(value: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && /^[0-9a-f-]{36}$/i.test(String(parsed[1]))) {
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(String(parsed[1]))) {
       return [parsed[0], parsed[1] as string];
     }
   } catch { /* fall through */ }
