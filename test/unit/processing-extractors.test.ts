@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cardSvg, renderCard } from '../../server/processing/card.ts';
 import { mediaDuration } from '../../server/processing/extractors/media.ts';
 import { pageCountFromPageTree } from '../../server/processing/extractors/pdf.ts';
-import { sanitiseSvg } from '../../server/processing/extractors/svg.ts';
+import { sanitiseSvg, UnreadableSvg } from '../../server/processing/extractors/svg.ts';
 import { decodeXmlText, xmlText } from '../../server/processing/extractors/xml-text.ts';
 import { openZip } from '../../server/processing/extractors/zip.ts';
 import { perceptualHash, thumbnailPixels } from '../../server/processing/phash.ts';
@@ -68,9 +68,31 @@ describe('SVG sanitising', () => {
       <image href="https://evil.test/i.png"/><image xlink:href='data:image/png;base64,AAAA'/><use href="#local"/><a href="javascript:alert(3)"><rect/></a>
       <foreignObject><iframe src="https://evil.test"/></foreignObject></svg>`);
     for (const gone of ['DOCTYPE', 'ENTITY', 'onload', 'script', 'evil.test', 'javascript:', 'foreignObject', '@import']) expect(clean).not.toContain(gone);
-    expect(clean).toContain("xlink:href='data:image/png;base64,AAAA'");
+    expect(clean).toContain('xlink:href="data:image/png;base64,AAAA"');
     expect(clean).toContain('href="#local"');
     expect(clean).toContain('url(#local)');
+  });
+
+  it('judges links by their namespace, not their prefix: any prefix bound to xlink loses its external links', () => {
+    const clean = sanitiseSvg(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:q="http://www.w3.org/1999/xlink" width="10" height="10">
+      <image q:href="http://127.0.0.1:9/q.png"/><image q:href="file:///etc/passwd"/><image q:href="  HTTP://evil.test/x"/>
+      <g xmlns:z="http://www.w3.org/1999/xlink"><use z:href="https://evil.test/sprite.svg#i"/><use z:href="#kept" z:title="t"/></g>
+      <image xmlns:other="urn:other" other:href="https://evil.test/o.png"/><a q:href="javascript:alert(1)" q:show="new"><rect/></a></svg>`);
+    for (const gone of ['127.0.0.1', 'file:', 'evil.test', 'javascript:', 'q:show', 'z:title']) expect(clean).not.toContain(gone);
+    expect(clean).toContain('z:href="#kept"');
+  });
+
+  it('drops CSS written with escapes, which can spell url( past any pattern, and links hidden in entities', () => {
+    const clean = sanitiseSvg(String.raw`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+      <style>.a { fill: \75rl(http://evil.test/p#x) }</style><rect style="fill: \75 rl(http://evil.test/s)" fill="u\rl(http://evil.test/f)"/>
+      <rect filter="url(https://evil.test/f.svg#blur)" mask="url(#m)"/><image xlink:href="&#104;ttp://evil.test/e.png"/></svg>`);
+    expect(clean).not.toContain('evil.test');
+    expect(clean).toContain('mask="url(#m)"');
+  });
+
+  it('refuses markup that is not XML instead of guessing at it', () => {
+    expect(() => sanitiseSvg('<svg xmlns="http://www.w3.org/2000/svg"><g></svg>')).toThrow(UnreadableSvg);
+    expect(() => sanitiseSvg('not an svg at all')).toThrow(UnreadableSvg);
   });
 });
 

@@ -5,19 +5,21 @@ import { MAX_INPUT_PIXELS, PREVIEW_BOX } from '../limits.ts';
 import { perceptualHash } from '../phash.ts';
 import { emptyAnalysis, type Analysis } from './analysis.ts';
 import { writePreview, writeThumbnail, writeThumbnailOnly } from './raster.ts';
-import { sanitiseSvg } from './svg.ts';
+import { sanitiseSvg, UnreadableSvg } from './svg.ts';
 
 const MP = 1_000_000;
 
 /** SVG: sanitised text rendered at a density that fits the preview box (tiny icons get sharper, huge canvases smaller). */
 async function svgInput(file: string): Promise<{ input: Buffer; options: SharpOptions; width?: number; height?: number }> {
   const source = await fs.readFile(file, 'utf8');
-  const input = Buffer.from(sanitiseSvg(source));
+  let input: Buffer;
   let meta: Metadata;
   try {
+    input = Buffer.from(sanitiseSvg(source));
     meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch {
-    throw new Unreadable('the SVG could not be read (malformed XML, or it relies on entities we do not expand)', 'CORRUPT_FILE');
+  } catch (error) {
+    const why = error instanceof UnreadableSvg ? `malformed XML: ${error.message}` : 'malformed XML, or it relies on entities we do not expand';
+    throw new Unreadable(`the SVG could not be read (${why})`, 'CORRUPT_FILE');
   }
   const longest = Math.max(meta.width ?? 0, meta.height ?? 0);
   const scale = longest > 0 ? Math.min(PREVIEW_BOX / longest, 10) : 1;
