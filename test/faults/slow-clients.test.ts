@@ -182,3 +182,36 @@ describe('uploads over the limit', () => {
     expect(tempFiles()).toEqual([]);
   });
 });
+
+describe('behind a proxy', () => {
+  it('caps requests in flight per forwarded address, not the proxy’s sockets', async () => {
+    // Every socket comes from the proxy (127.0.0.1 here); the client is the address it forwards.
+    const proxied = await testApp({ trustProxyHops: 1, maxConnectionsPerAddress: 2, bodyTimeoutMs: 3_000 });
+    try {
+      await proxied.app.listen({ port: 0, host: '127.0.0.1' });
+      const proxiedPort = (proxied.app.server.address() as AddressInfo).port;
+      const slowLogin = (client: string) => {
+        const socket = net.connect({ port: proxiedPort, host: '127.0.0.1' });
+        let received = '';
+        socket.on('data', (chunk) => { received += chunk.toString('latin1'); });
+        socket.on('error', () => {});
+        socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: ${client}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+        return { socket, received: () => received };
+      };
+      const held = [slowLogin('203.0.113.7'), slowLogin('203.0.113.7')];
+      await sleep(300);
+      const third = slowLogin('203.0.113.7');
+      await sleep(300);
+      expect(third.received()).toMatch(/^HTTP\/1\.1 429/);
+      // Another client behind the same proxy is not affected, and neither is the proxy's own health check.
+      const other = await fetch(`http://127.0.0.1:${proxiedPort}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.9' }, body: '{"email":"a@example.com","password":"wrong-password"}',
+      });
+      expect(other.status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${proxiedPort}/api/health`)).status).toBe(200);
+      for (const h of [...held, third]) h.socket.destroy();
+    } finally {
+      await proxied.close();
+    }
+  });
+});
