@@ -451,7 +451,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     archive: (user: CurrentUser, id: string, comment?: string) =>
       transition(user, id, 'archived', ['draft', 'in_review', 'approved', 'rejected'], () => ({ set: { status: 'archived' } }), comment),
 
-    /** Back to approved when a version was ever approved (to draft when a proposal or newer version waits); otherwise back to draft for review. */
+    /** Back to approved when a version was ever approved (to draft while changed details wait for review); otherwise back to draft for review. */
     restore: (user: CurrentUser, id: string, comment?: string) =>
       transition(user, id, 'restored', ['archived'], (_tx, row) => ({
         set: { status: row.approvedVersionId && !row.pendingChanges ? 'approved' : 'draft' },

@@ -168,6 +168,15 @@ describe('edits of a live asset', () => {
     expect((await h.listed(sales, '&tag=onboarding')).map((a) => a.id)).toContain(id);
   });
 
+  it('keeps a proposal through archive and restore, back in draft to be submitted', async () => {
+    const id = await approvedAsset(t, owner, approver, { title: 'Analyst report' });
+    await h.patch(id, owner, { title: 'Analyst report, leaked draft' });
+    await h.step(id, 'archive', approver);
+    const restored = (await h.step(id, 'restore', approver)).json();
+    expect(restored).toMatchObject({ status: 'draft', title: 'Analyst report', pendingChanges: { values: { title: 'Analyst report, leaked draft' } } });
+    expect((await h.detail(id, sales)).title).toBe('Analyst report');
+  });
+
   it('withdraws a review when what is under review changes', async () => {
     const id = (await upload(t, owner, { title: 'Launch email' })).json().id as string;
     await h.step(id, 'submit', owner);
