@@ -33,6 +33,8 @@ export interface Config {
   processingTimeoutMs: number;
   /** Render Office files with LibreOffice when it is on PATH; LIBREOFFICE=off keeps to the thumbnails in the files. */
   libreOffice: boolean;
+  /** Four eyes: nobody approves an asset they own or changes they made (REQUIRE_SECOND_APPROVER=1); off, such approvals are marked in the audit log. */
+  requireSecondApprover: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     processingThreads: integer(env, 'PROCESSING_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1, 64),
     processingTimeoutMs: integer(env, 'PROCESSING_TIMEOUT_SEC', 120, 1, 86_400) * 1000,
     libreOffice: env.LIBREOFFICE !== 'off' && env.LIBREOFFICE !== '0',
+    requireSecondApprover: env.REQUIRE_SECOND_APPROVER === '1' || env.REQUIRE_SECOND_APPROVER === 'true',
     ...overrides,
   };
 }

@@ -16,7 +16,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const taxonomy = taxonomyService(db);
   const auth = authService(db);
   const invites = inviteService(db, auth, config.publicUrl);
-  const assets = assetService(db, blobs, taxonomy);
+  const assets = assetService(db, blobs, taxonomy, { requireSecondApprover: config.requireSecondApprover });
   const usage = usageService(db);
   const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));

@@ -3,6 +3,7 @@ import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
+import { metadataChanges, storedValues } from './changes.ts';
 import { fileProblem } from './file-problem.ts';
 import type { AssetJson } from './schemas.ts';
 import { previewShape } from '../processing/preview-pages.ts';
@@ -108,7 +109,16 @@ export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonPa
     preview: { status: version.previewStatus, error: version.previewError, ...previewJson(version), problem: fileProblem(version) },
     thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
     downloadUrl: `/api/assets/${row.id}/download`,
+    // Sales never learn what is proposed: the fields above are the approved ones.
+    ...(sales ? {} : { pendingChanges: pendingJson(row, parts.terms) }),
   };
+}
+
+/** A live asset's edits waiting for review, with each field's approved → proposed change. */
+function pendingJson(row: AssetRow, terms: TermLists): AssetJson['pendingChanges'] {
+  const pending = row.pendingChanges;
+  if (!pending) return null;
+  return { ...pending, changes: metadataChanges(storedValues(row, terms), pending.values) };
 }
 
 /** How many pages the preview has, and whether its only picture is the small one embedded in the file (not to be enlarged). */

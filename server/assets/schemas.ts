@@ -37,6 +37,26 @@ export const VersionDetail = Type.Intersect([VersionSchema, Type.Object({
   note: Type.String(), uploadedBy: UserRef, previewStatus: Type.String(), previewError: Nullable(Type.String()),
 })]);
 
+const FieldChangeSchema = Type.Union([
+  Type.Object({ field: Type.Enum(['title', 'description', 'language', 'expiresAt']), from: Nullable(Type.String()), to: Nullable(Type.String()) }),
+  Type.Object({ field: Type.Enum(['personas', 'stages', 'products', 'industries', 'tags']), added: Type.Array(Type.String()), removed: Type.Array(Type.String()) }),
+]);
+
+/** Edits of a live asset waiting for review, for marketing and up (sales never get this field). */
+export const PendingChangesSchema = Type.Object({
+  /** Approved → proposed, field by field, as the audit log records an edit. */
+  changes: Type.Array(FieldChangeSchema),
+  /** The proposed value of each changed field (lists whole); the asset's own fields are the approved values. */
+  values: Type.Partial(Type.Object({
+    title: Type.String(), description: Type.String(), tags: Type.Array(Type.String()),
+    personas: Type.Array(Type.String()), stages: Type.Array(Type.String()), products: Type.Array(Type.String()), industries: Type.Array(Type.String()),
+    language: Nullable(Type.String()), expiresAt: Nullable(Type.String()),
+  })),
+  proposedBy: Type.Array(UserRef),
+  proposedAt: Type.String(),
+  rejection: Nullable(Type.Object({ comment: Type.String(), by: UserRef, at: Type.String() })),
+}, { description: 'changes waiting for review; sales keep the approved title, description, tags, terms and expiry until they are approved' });
+
 export const AssetSchema = Type.Object({
   id: Type.String(), title: Type.String(), description: Type.String(),
   kind: Type.Enum([...KINDS]),
@@ -60,6 +80,8 @@ export const AssetSchema = Type.Object({
   thumbnailUrl: Nullable(Type.String()),
   downloadUrl: Type.String(),
   versions: Type.Optional(Type.Array(VersionDetail)),
+  /** Marketing and up: edits waiting for review (null when none); the fields above stay the approved ones meanwhile. */
+  pendingChanges: Type.Optional(Nullable(PendingChangesSchema)),
 });
 export type AssetJson = Static<typeof AssetSchema>;
 

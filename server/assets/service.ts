@@ -1,12 +1,14 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { assets, assetTerms, assetVersions, auditLog, blobs, users } from '../db/schema.ts';
+import { assets, assetTerms, assetVersions, auditLog, blobs, terms, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
-import { metadataChanges, type FieldChange, type MetadataValues } from './changes.ts';
+import {
+  differingValues, metadataChanges, storedValues, takesEffectAtOnce, type FieldChange, type MetadataValues, type PendingChanges, type PersonRef,
+} from './changes.ts';
 import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
 import { assetJson, hasTerm, shownVersionId, termsOf, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
@@ -26,7 +28,20 @@ export type VersionCreatedHook = (tx: Tx, version: VersionRow) => Promise<void>;
 /** Another asset holding the same file, or an image that looks the same. */
 export interface Duplicate { id: string; title: string; match: 'same-file' | 'looks-identical' }
 
-export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService) {
+export interface AssetServiceOptions {
+  /** Nobody approves an asset they own or changed since its last approval (config REQUIRE_SECOND_APPROVER). */
+  requireSecondApprover?: boolean;
+}
+
+/** What this edit does to the review: kept, withdrawn (in review → draft), or nothing left to review (→ approved). */
+function statusAfterEdit(row: AssetRow, awaitsReview: boolean): Status {
+  if (!awaitsReview) return row.approvedVersionId ? 'approved' : row.status === 'in_review' ? 'draft' : row.status;
+  // An approver approves what they saw: a change during review withdraws it, as a new version does.
+  if (row.status === 'in_review' || row.status === 'approved') return 'draft';
+  return row.status;
+}
+
+export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService, options: AssetServiceOptions = {}) {
   const listeners: AssetChangeListener[] = [];
   const versionHooks: VersionCreatedHook[] = [];
   const notify = async (change: Parameters<AssetChangeListener>[0]) => {
@@ -43,6 +58,53 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
 
   async function audit(tx: Db | Tx, assetId: string, user: CurrentUser, action: string, comment?: string | null, detail?: Record<string, unknown>) {
     await tx.insert(auditLog).values({ assetId, userId: user.id, action, comment: comment ?? null, detail: detail ?? null });
+  }
+
+  /** Only the owner, approvers and admins change an asset (its metadata, its file, its submission): 403 for other marketers. */
+  async function mayChange(tx: Tx, user: CurrentUser, row: AssetRow) {
+    if (row.ownerId === user.id || hasRole(user, 'approver')) return;
+    const [owner] = await tx.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId));
+    throw new Forbidden(`only its owner (${owner?.name ?? 'someone no longer here'}), an approver or an admin may change this asset; ask them to make the change`, 'NOT_ASSET_OWNER');
+  }
+
+  /**
+   * Whether approving now would approve the user's own work: they own the asset, or uploaded, created or edited it
+   * since its last approval (what this approval makes live).
+   */
+  async function ownWork(tx: Tx, user: CurrentUser, row: AssetRow): Promise<boolean> {
+    if (row.ownerId === user.id) return true;
+    const [authored] = await tx.select({ id: auditLog.id }).from(auditLog).where(and(
+      eq(auditLog.assetId, row.id), eq(auditLog.userId, user.id), inArray(auditLog.action, ['created', 'updated', 'version_added']),
+      sql`${auditLog.id} > coalesce((select max(a.id) from ${auditLog} a where a.asset_id = ${row.id} and a.action = 'approved'), 0)`,
+    )).limit(1);
+    return !!authored;
+  }
+
+  /** Copies the proposal onto the row and its terms (it becomes what sales see); returns approved → proposed per field. */
+  async function applyPending(tx: Tx, row: AssetRow, pending: PendingChanges): Promise<FieldChange[]> {
+    const approved = storedValues(row, (await termsOf(tx, [row.id])).get(row.id)!);
+    const values = await withoutDeletedTerms(tx, pending.values);
+    const changes = metadataChanges(approved, values);
+    const fields = new Set(changes.map((c) => c.field));
+    const set: Partial<AssetRow> = {};
+    if (fields.has('title')) set.title = values.title!;
+    if (fields.has('description')) set.description = values.description!;
+    if (fields.has('tags')) set.tags = values.tags!;
+    if (fields.has('expiresAt')) set.expiresAt = values.expiresAt ? new Date(values.expiresAt) : null;
+    if (Object.keys(set).length) await tx.update(assets).set(set).where(eq(assets.id, row.id));
+    await setTerms(tx, row.id, Object.fromEntries(Object.entries(values).filter(([field]) => fields.has(field as FieldChange['field']))), true);
+    return changes;
+  }
+
+  /** A proposal's terms less those an admin deleted since it was made (deleted terms leave every asset). */
+  async function withoutDeletedTerms(tx: Tx, values: Partial<MetadataValues>): Promise<Partial<MetadataValues>> {
+    const known = new Set((await tx.select({ facet: terms.facetKey, slug: terms.slug }).from(terms)).map((t) => `${t.facet}:${t.slug}`));
+    const kept: Partial<MetadataValues> = { ...values };
+    for (const [field, facet] of Object.entries(FACET_OF_FIELD) as [keyof typeof FACET_OF_FIELD, FacetKey][]) {
+      if (kept[field]) kept[field] = kept[field].filter((slug) => known.has(`${facet}:${slug}`));
+    }
+    if (kept.language && !known.has(`language:${kept.language}`)) kept.language = null;
+    return kept;
   }
 
   async function setTerms(tx: Tx, assetId: string, meta: AssetMetadataPatch, replace: boolean) {
@@ -103,18 +165,101 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     return duplicates;
   }
 
-  async function transition(user: CurrentUser, id: string, action: string, from: readonly Status[], change: (row: AssetRow) => Partial<AssetRow>, comment?: string | null) {
+  /** What a workflow step writes: the row's new columns, and what its audit entry says beyond from → to. */
+  type Step = { set: Partial<AssetRow>; detail?: Record<string, unknown> };
+
+  /** `allowed` runs before the state is checked: someone who may not act at all hears that, not which state would do. */
+  async function transition(user: CurrentUser, id: string, action: string, from: readonly Status[], step: (tx: Tx, row: AssetRow) => Step | Promise<Step>,
+    comment?: string | null, allowed?: (tx: Tx, row: AssetRow) => Promise<void>) {
     await db.transaction(async (tx) => {
       const row = await visibleRow(tx, user, id, true);
+      await allowed?.(tx, row);
       if (!from.includes(row.status)) {
         throw new Conflict(`the asset is ${row.status.replace('_', ' ')}; it can be ${action} only from ${from.join(' or ').replace(/_/g, ' ')}`, 'WRONG_STATE');
       }
-      const patch = change(row);
-      await tx.update(assets).set({ ...patch, updatedAt: new Date() }).where(eq(assets.id, id));
-      await audit(tx, id, user, action, comment, { from: row.status, to: patch.status });
+      const { set, detail } = await step(tx, row);
+      await tx.update(assets).set({ ...set, updatedAt: new Date() }).where(eq(assets.id, id));
+      await audit(tx, id, user, action, comment, { from: row.status, to: set.status, ...detail });
     });
     await notify({ assetId: id, action });
     return service.get(user, id);
+  }
+
+  /** Approved → proposed for each field of a row's proposal (none without one). */
+  async function proposedChanges(tx: Tx, row: AssetRow): Promise<FieldChange[]> {
+    if (!row.pendingChanges) return [];
+    return metadataChanges(storedValues(row, (await termsOf(tx, [row.id])).get(row.id)!), row.pendingChanges.values);
+  }
+
+  /** A PATCH body in the stored form (title trimmed, tags normalised, expiry as ISO), its terms checked against the taxonomy. */
+  async function checkedEdit(tx: Tx, patch: AssetMetadataPatch): Promise<Partial<MetadataValues>> {
+    for (const [field, facet] of Object.entries(FACET_OF_FIELD) as [keyof typeof FACET_OF_FIELD, FacetKey][]) {
+      if (patch[field]) await taxonomy.resolve(tx, facet, patch[field]);
+    }
+    if (patch.language) await taxonomy.resolve(tx, 'language', [patch.language]);
+    const edit: Partial<MetadataValues> = {};
+    if (patch.title !== undefined) edit.title = patch.title.trim();
+    if (patch.description !== undefined) edit.description = patch.description;
+    if (patch.tags !== undefined) edit.tags = normaliseTags(patch.tags);
+    if (patch.expiresAt !== undefined) edit.expiresAt = parseExpiry(patch.expiresAt)?.toISOString() ?? null;
+    for (const field of ['personas', 'stages', 'products', 'industries'] as const) if (patch[field] !== undefined) edit[field] = [...new Set(patch[field])];
+    if (patch.language !== undefined) edit.language = patch.language;
+    return edit;
+  }
+
+  /** Writes metadata values onto the row and its terms (what sales see, for a live asset). */
+  async function writeValues(tx: Tx, id: string, values: Partial<MetadataValues>, extra: Partial<AssetRow>) {
+    const set: Partial<AssetRow> = { ...extra };
+    if (values.title !== undefined) set.title = values.title;
+    if (values.description !== undefined) set.description = values.description;
+    if (values.tags !== undefined) set.tags = values.tags;
+    if (values.expiresAt !== undefined) set.expiresAt = values.expiresAt === null ? null : new Date(values.expiresAt);
+    await tx.update(assets).set(set).where(eq(assets.id, id));
+    const { personas, stages, products, industries, language } = values;
+    await setTerms(tx, id, { personas, stages, products, industries, language }, true);
+  }
+
+  /** A never-approved asset: sales cannot see it, so the edit is saved as it is. */
+  async function editInPlace(tx: Tx, user: CurrentUser, row: AssetRow, stored: MetadataValues, edit: Partial<MetadataValues>): Promise<boolean> {
+    const changes = metadataChanges(stored, edit);
+    if (changes.length === 0) return false;
+    const status = statusAfterEdit(row, true);
+    await writeValues(tx, row.id, differingValues(stored, edit), { status, updatedAt: new Date() });
+    await audit(tx, row.id, user, 'updated', null, {
+      fields: changes.map((c) => c.field), changes, from: row.status, to: status, reviewWithdrawn: row.status === 'in_review',
+    });
+    return true;
+  }
+
+  /** A live asset: the edit joins the proposal; the row keeps the approved values, but for an expiry brought earlier. */
+  async function propose(tx: Tx, user: CurrentUser, row: AssetRow, approved: MetadataValues, edit: Partial<MetadataValues>): Promise<boolean> {
+    const pending = row.pendingChanges;
+    const proposedBefore = { ...approved, ...pending?.values };
+    // What this edit changes, compared with the proposal as it stood (the audit entry of the edit).
+    const changes = metadataChanges(proposedBefore, edit);
+    if (changes.length === 0) return false;
+    const proposed = { ...proposedBefore, ...edit };
+    const liveNow: Partial<MetadataValues> = takesEffectAtOnce(approved.expiresAt, proposed.expiresAt) ? { expiresAt: proposed.expiresAt } : {};
+    const values = differingValues({ ...approved, ...liveNow }, proposed);
+    const waiting = Object.keys(values).length > 0;
+    const proposer: PersonRef = { id: user.id, name: user.name };
+    const pendingChanges: PendingChanges | null = waiting ? {
+      values,
+      proposedBy: pending?.proposedBy.some((p) => p.id === user.id) ? pending.proposedBy : [...(pending?.proposedBy ?? []), proposer],
+      proposedAt: new Date().toISOString(),
+      rejection: null,
+    } : null;
+    const awaitsReview = waiting || row.currentVersionId !== row.approvedVersionId;
+    // An earlier expiry alone leaves what is under review as it was, so it does not withdraw a review.
+    const onlyLiveNow = changes.every((c) => c.field in liveNow);
+    const status = onlyLiveNow && awaitsReview ? row.status : statusAfterEdit(row, awaitsReview);
+    await writeValues(tx, row.id, liveNow, { status, pendingChanges, updatedAt: new Date() });
+    await audit(tx, row.id, user, 'updated', null, {
+      fields: changes.map((c) => c.field), changes, from: row.status, to: status, reviewWithdrawn: row.status === 'in_review' && status === 'draft',
+      // Which of these sales see now (an earlier expiry) and whether the rest waits for review.
+      liveNow: Object.keys(liveNow), forReview: waiting,
+    });
+    return true;
   }
 
   const service = {
@@ -202,33 +347,21 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       return { items: await assetJson(db, user, page), nextCursor };
     },
 
-    /** Saves what differs from the stored metadata and logs each changed field with its old and new value; an edit that changes nothing writes nothing. */
+    /**
+     * Saves what differs and logs each changed field with its old and new value; an edit that changes nothing writes
+     * nothing. A never-approved asset is edited in place. A live one keeps its approved metadata (what sales see)
+     * and the edit joins its proposal (pending_changes), to go through review like a new version; only an earlier
+     * expiry takes effect at once (takesEffectAtOnce). A change to an asset in review withdraws the review.
+     */
     async update(user: CurrentUser, id: string, patch: AssetMetadataPatch): Promise<AssetJson> {
       const changed = await db.transaction(async (tx) => {
         const row = await visibleRow(tx, user, id, true);
+        await mayChange(tx, user, row);
         if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before editing', 'WRONG_STATE');
-        const before: MetadataValues = {
-          title: row.title, description: row.description, tags: row.tags, expiresAt: row.expiresAt?.toISOString() ?? null,
-          ...(await termsOf(tx, [id])).get(id)!,
-        };
-        const expiry = patch.expiresAt === undefined ? undefined : parseExpiry(patch.expiresAt);
-        const changes = metadataChanges(before, {
-          ...patch,
-          title: patch.title?.trim(),
-          tags: patch.tags && normaliseTags(patch.tags),
-          expiresAt: expiry === undefined ? undefined : expiry?.toISOString() ?? null,
-        });
-        if (changes.length === 0) return false;
-        const fields = new Set(changes.map((c) => c.field));
-        const set: Partial<AssetRow> = { updatedAt: new Date() };
-        if (fields.has('title')) set.title = patch.title!.trim();
-        if (fields.has('description')) set.description = patch.description!;
-        if (fields.has('tags')) set.tags = normaliseTags(patch.tags!);
-        if (fields.has('expiresAt')) set.expiresAt = expiry!;
-        await tx.update(assets).set(set).where(eq(assets.id, id));
-        await setTerms(tx, id, Object.fromEntries(Object.entries(patch).filter(([field]) => fields.has(field as FieldChange['field']))), true);
-        await audit(tx, id, user, 'updated', null, { fields: [...fields], changes });
-        return true;
+        const edit = await checkedEdit(tx, patch);
+        const stored = storedValues(row, (await termsOf(tx, [id])).get(id)!);
+        if (!row.approvedVersionId) return editInPlace(tx, user, row, stored, edit);
+        return propose(tx, user, row, stored, edit);
       });
       if (changed) await notify({ assetId: id, action: 'updated' });
       return service.get(user, id);
@@ -261,6 +394,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       const phash = await fingerprint(file, classified);
       await db.transaction(async (tx) => {
         const row = await visibleRow(tx, user, id, true);
+        await mayChange(tx, user, row);
         if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before adding a version', 'WRONG_STATE');
         const [{ next } = { next: 1 }] = await tx.select({ next: sql<number>`coalesce(max(${assetVersions.number}), 0)::int + 1` })
           .from(assetVersions).where(eq(assetVersions.assetId, id));
@@ -278,23 +412,50 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
     },
 
+    /** A proposal sent back and submitted again is a new proposal: its rejection mark goes. */
     submit: (user: CurrentUser, id: string) =>
-      transition(user, id, 'submitted', ['draft', 'rejected'], () => ({ status: 'in_review' })),
+      transition(user, id, 'submitted', ['draft', 'rejected'], (_tx, row) => {
+        const pending = row.pendingChanges;
+        return { set: { status: 'in_review', ...(pending ? { pendingChanges: { ...pending, rejection: null } } : {}) } };
+      }, null, (tx, row) => mayChange(tx, user, row)),
 
+    /**
+     * Makes the version and the proposed metadata live. Approving one's own work (see ownWork) is refused when a
+     * second approver is required, and marked in the audit log when not.
+     */
     approve: (user: CurrentUser, id: string, comment?: string) =>
-      transition(user, id, 'approved', ['in_review'], (row) => ({
-        status: 'approved', approvedVersionId: row.currentVersionId, approvedAt: new Date(), approvedBy: user.id,
-      }), comment),
+      transition(user, id, 'approved', ['in_review'], async (tx, row) => {
+        const selfApproved = await ownWork(tx, user, row);
+        if (selfApproved && options.requireSecondApprover) {
+          throw new Forbidden('a second person must approve this: you own it or changed it since its last approval, so another approver has to approve it', 'SECOND_APPROVER_REQUIRED');
+        }
+        const changes = row.pendingChanges ? await applyPending(tx, row, row.pendingChanges) : [];
+        return {
+          set: { status: 'approved', approvedVersionId: row.currentVersionId, approvedAt: new Date(), approvedBy: user.id, pendingChanges: null },
+          detail: { selfApproved, ...(changes.length ? { changes } : {}) },
+        };
+      }, comment),
 
+    /** Sales keep the approved metadata; the proposal stays, marked rejected with the comment, for its author to rework. */
     reject: (user: CurrentUser, id: string, comment: string) =>
-      transition(user, id, 'rejected', ['in_review'], () => ({ status: 'rejected' }), comment),
+      transition(user, id, 'rejected', ['in_review'], async (tx, row) => {
+        const pending = row.pendingChanges;
+        const changes = await proposedChanges(tx, row);
+        const rejection = { comment, by: { id: user.id, name: user.name }, at: new Date().toISOString() };
+        return {
+          set: { status: 'rejected', ...(pending ? { pendingChanges: { ...pending, rejection } } : {}) },
+          detail: changes.length ? { changes } : {},
+        };
+      }, comment),
 
     archive: (user: CurrentUser, id: string, comment?: string) =>
-      transition(user, id, 'archived', ['draft', 'in_review', 'approved', 'rejected'], () => ({ status: 'archived' }), comment),
+      transition(user, id, 'archived', ['draft', 'in_review', 'approved', 'rejected'], () => ({ set: { status: 'archived' } }), comment),
 
-    /** Back to approved when a version was ever approved; otherwise back to draft for review. */
+    /** Back to approved when a version was ever approved (to draft while changed details wait for review); otherwise back to draft for review. */
     restore: (user: CurrentUser, id: string, comment?: string) =>
-      transition(user, id, 'restored', ['archived'], (row) => ({ status: row.approvedVersionId ? 'approved' : 'draft' }), comment),
+      transition(user, id, 'restored', ['archived'], (_tx, row) => ({
+        set: { status: row.approvedVersionId && !row.pendingChanges ? 'approved' : 'draft' },
+      }), comment),
 
     /** How many assets wait for an approver's decision (the count on the Review link). */
     async reviewCount(): Promise<{ inReview: number }> {

@@ -4,6 +4,7 @@ import {
   type AnyPgColumn, bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import type { PendingChanges } from '../assets/changes.ts';
 
 // Millisecond precision, as JavaScript dates have: a timestamp read back compares equal to the stored one (list cursors rely on it).
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
@@ -100,6 +101,12 @@ export const assets = pgTable('assets', {
   currentVersionId: uuid('current_version_id').references((): AnyPgColumn => assetVersions.id, { onDelete: 'set null' }),
   /** The version sales get; stays put while a newer version is in review. */
   approvedVersionId: uuid('approved_version_id').references((): AnyPgColumn => assetVersions.id, { onDelete: 'set null' }),
+  /**
+   * Edits of a live asset waiting for review. The columns above and asset_terms keep the approved metadata (what
+   * sales see); approval copies these onto them. Null when nothing waits, and always for never-approved assets,
+   * which are edited in place.
+   */
+  pendingChanges: jsonb('pending_changes').$type<PendingChanges>(),
 }, (t) => [
   index('assets_status_idx').on(t.status),
   index('assets_updated_idx').on(t.updatedAt, t.id),

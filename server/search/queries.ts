@@ -91,6 +91,9 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
     const approved = row.approvedVersionId ? versions.get(row.approvedVersionId) : undefined;
     const staffVersion = current ?? approved;
     if (!staffVersion) continue;
+    // The row's title, description, tags and terms are what sales see: for a live asset the approved ones, an edit
+    // waiting for review being kept apart in pending_changes (assets/changes.ts). Both audiences search these, so
+    // sales never find an asset by an unapproved title, and staff find it by its live title until the edit is approved.
     const asset = {
       id: row.id, title: row.title, description: row.description, tags: row.tags, kind: row.kind,
       terms: termsOf.get(row.id) ?? [],

@@ -60,6 +60,9 @@ describe.skipIf(!serverUrl)('several processes on one PostgreSQL', () => {
     const id = await approvedAsset(t, marketing, approver, { title: 'Foxglove pitch' });
     expect(await otherFinds('foxglove', (titles) => titles.length > 0)).toEqual(['Foxglove pitch']);
     await t.app.inject({ method: 'PATCH', url: `/api/assets/${id}`, headers: marketing, payload: { title: 'Foxglove pitch, revised' } });
+    // A live asset's new title reaches sales once approved.
+    await t.app.inject({ method: 'POST', url: `/api/assets/${id}/submit`, headers: marketing });
+    await t.app.inject({ method: 'POST', url: `/api/assets/${id}/approve`, headers: approver });
     expect(await otherFinds('foxglove', (titles) => titles[0] === 'Foxglove pitch, revised')).toEqual(['Foxglove pitch, revised']);
     await t.app.inject({ method: 'POST', url: `/api/assets/${id}/archive`, headers: approver });
     expect(await otherFinds('foxglove', (titles) => titles.length === 0)).toEqual([]);

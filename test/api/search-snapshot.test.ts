@@ -56,6 +56,9 @@ describe('search after a restart', () => {
 
     // What happens while the next process is not running yet.
     await t.app.inject({ method: 'PATCH', url: `/api/assets/${renamed}`, headers: marketing, payload: { title: 'Tamarind pricing sheet' } });
+    // A live asset's new title reaches sales once approved.
+    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/submit`, headers: marketing });
+    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/approve`, headers: approver });
     await t.app.inject({ method: 'POST', url: `/api/assets/${archived}/archive`, headers: approver });
     await t.app.inject({ method: 'PATCH', url: '/api/taxonomy/product/terms/quillwort', headers: admin, payload: { label: 'Marigold' } });
     await approvedAsset(t, marketing, approver, { title: 'Field notes' },

@@ -209,8 +209,12 @@ describe.skipIf(!chromiumAvailable)('browser', () => {
     await screenshot(page, '10-edit-details', { fullPage: false });
     await page.keyboard.press('Escape'); // closes the picker, not the dialog
     await dialog.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('One page of list prices for finance buyers.', { exact: true }).waitFor();
-    await page.getByRole('region', { name: 'Tags' }).getByText('CIO', { exact: true }).waitFor();
+    // A live asset's edit waits for review: the page shows it as proposed, the tags sales see stay as approved.
+    await page.getByText('Changes saved for review').waitFor();
+    const changes = page.getByRole('region', { name: 'Changes waiting for review' });
+    await changes.getByText('One page of list prices for finance buyers.', { exact: true }).waitFor();
+    await changes.getByRole('row', { name: /^Personas/ }).getByText('CIO', { exact: true }).waitFor();
+    await expect(page.getByRole('region', { name: 'Tags' }).getByText('CIO', { exact: true }).count()).resolves.toBe(0);
 
     // A new version of a live asset goes back to review; sales keep version 1 meanwhile.
     await page.getByRole('button', { name: 'Upload new version' }).click();

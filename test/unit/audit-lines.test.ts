@@ -29,4 +29,22 @@ describe('auditLines', () => {
       .toEqual(['New version 2 uploaded; sales keep version 1 until it is approved', 'v2.pdf']);
     expect(auditLines(entry('version_added', { number: 2, from: 'in_review', to: 'draft' }))).toEqual(['New version 2 uploaded; review withdrawn — submit again']);
   });
+
+  it('says an edit of a live asset waits for review, and what went live at once', () => {
+    expect(auditLines(entry('updated', {
+      changes: [{ field: 'title', from: 'Old', to: 'New' }, { field: 'expiresAt', from: null, to: '2020-01-01T00:00:00.000Z' }],
+      liveNow: ['expiresAt'], forReview: true, reviewWithdrawn: true,
+    }))).toEqual([
+      'Title: “Old” → “New”', expect.stringMatching(/^Expiry date: none → /), 'Expiry date: live at once',
+      'For review: sales keep the approved details until it is approved', 'Review withdrawn — submit again',
+    ]);
+  });
+
+  it('lists what an approval made live and marks approving one\'s own work', () => {
+    expect(auditLines(entry('approved', { selfApproved: true, changes: [{ field: 'title', from: 'Old', to: 'New' }] })))
+      .toEqual(['Approved their own work', 'Details now live:', 'Title: “Old” → “New”']);
+    expect(auditLines(entry('approved', { selfApproved: false }))).toEqual([]);
+    expect(auditLines(entry('rejected', { changes: [{ field: 'tags', added: ['q3'], removed: [] }] })))
+      .toEqual(['Proposed changes sent back; sales keep the approved details:', 'Tags: added q3']);
+  });
 });

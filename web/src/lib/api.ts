@@ -57,6 +57,20 @@ export interface Asset {
   downloadUrl: string;
   /** Present for marketing and up, newest first. */
   versions?: VersionDetail[];
+  /** Marketing and up: edits of a live asset waiting for review; the fields above stay the approved ones meanwhile. */
+  pendingChanges?: PendingChanges | null;
+}
+
+/** What a PATCH of a live asset proposes: sales keep the asset's approved fields until an approver approves these. */
+export interface PendingChanges {
+  /** Approved → proposed, field by field. */
+  changes: FieldChange[];
+  /** The proposed value of each changed field (lists whole). */
+  values: Partial<AssetMetadata>;
+  proposedBy: UserRef[];
+  proposedAt: string;
+  /** Set when an approver sent the proposal back. */
+  rejection: { comment: string; by: UserRef; at: string } | null;
 }
 export interface FileProblem { code: 'password-protected' | 'damaged' | 'unreadable'; message: string }
 export interface Duplicate { id: string; title: string }

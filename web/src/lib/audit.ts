@@ -5,7 +5,7 @@ import { date } from './format.ts';
 /** Term labels by facet and slug (a Taxonomy); without one, slugs show as they are. */
 export interface TermLabels { label(key: FacetKey, slug: string): string }
 
-const FIELD_LABELS: Record<FieldChange['field'], string> = {
+export const FIELD_LABELS: Record<FieldChange['field'], string> = {
   title: 'Title', description: 'Description', language: 'Language', expiresAt: 'Expiry date',
   personas: 'Personas', stages: 'Stages', products: 'Products', industries: 'Industries', tags: 'Tags',
 };
@@ -47,8 +47,21 @@ function isFieldChange(value: unknown): value is FieldChange {
 /** What to show under an entry's headline, one line each. */
 export function auditLines(entry: AuditEntry, terms?: TermLabels): string[] {
   const detail = entry.detail ?? {};
+  const changes = Array.isArray(detail.changes) ? detail.changes.filter(isFieldChange).map((c) => describeChange(c, terms)) : [];
+  if (entry.action === 'approved') {
+    return [...(detail.selfApproved === true ? ['Approved their own work'] : []), ...(changes.length ? ['Details now live:', ...changes] : [])];
+  }
+  if (entry.action === 'rejected' && changes.length) return ['Proposed changes sent back; sales keep the approved details:', ...changes];
   if (entry.action === 'updated') {
-    if (Array.isArray(detail.changes)) return detail.changes.filter(isFieldChange).map((c) => describeChange(c, terms));
+    if (Array.isArray(detail.changes)) {
+      const liveNow = Array.isArray(detail.liveNow) ? detail.liveNow.map(String) : [];
+      const status = [
+        ...(liveNow.length ? [`${liveNow.map((f) => FIELD_LABELS[f as FieldChange['field']] ?? f).join(', ')}: live at once`] : []),
+        ...(detail.forReview === true ? ['For review: sales keep the approved details until it is approved'] : []),
+      ];
+      const withdrawn = detail.reviewWithdrawn === true ? ['Review withdrawn — submit again'] : [];
+      return [...changes, ...status, ...withdrawn];
+    }
     // Entries written before edits recorded their values name only the fields sent.
     if (Array.isArray(detail.fields) && detail.fields.length) return [`Changed ${detail.fields.map(String).join(', ')}`];
   }

@@ -14,6 +14,12 @@ export function emptyDraft(): MetadataDraft {
   return { description: '', personas: [], stages: [], products: [], industries: [], tags: [], language: '', expires: '' };
 }
 
+/** The asset with its proposed changes applied: what its next approval would make live (what the edit form starts from). */
+export function proposedAsset(asset: Asset): Asset {
+  const values = asset.pendingChanges?.values;
+  return values ? { ...asset, ...values } as Asset : asset;
+}
+
 export function draftFromAsset(asset: Asset): MetadataDraft {
   return {
     description: asset.description,
