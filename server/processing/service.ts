@@ -82,6 +82,11 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
   let unlisten: (() => Promise<void>) | undefined;
   let lastHousekeeping = 0;
   let bootRecoveryDone = false;
+  /**
+   * A claim failed on a lost connection (it may have committed), or a job's end could not be recorded: jobs marked
+   * ours that nothing here runs may exist. The next pump puts them back rather than wait out the heartbeat timeout.
+   */
+  let orphansPossible = false;
   const rendering = new Map<string, Promise<void>>();
 
   async function notify(event: Parameters<ProcessedListener>[0]) {
@@ -216,7 +221,8 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
 
   /**
    * Records why a job ended badly. Never throws: when the database is away the record cannot be written, and the
-   * job stays claimed without heartbeat, so housekeeping puts it back once it looks abandoned (it is not lost).
+   * job stays claimed without heartbeat until the next pump puts it back (or, failing that, housekeeping once it
+   * looks abandoned): it is not lost.
    */
   async function recordFailure(job: Job, error: unknown) {
     try {
@@ -237,7 +243,8 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
         if (version) await notify({ assetId: version.assetId, versionId, status: 'failed' });
       }
     } catch (recordError) {
-      log.warn(`could not record how job ${job.id} (${job.kind}) ended (${(recordError as Error).message}); it runs again once it looks abandoned`);
+      orphansPossible = true;
+      log.warn(`could not record how job ${job.id} (${job.kind}) ended (${(recordError as Error).message}); it will run again`);
     }
   }
 
@@ -247,6 +254,11 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     if (!running || pumping || !bootRecoveryDone) return;
     pumping = true;
     try {
+      if (orphansPossible) {
+        const released = await queue.releaseUnless([...inFlight.keys()]);
+        orphansPossible = false;
+        if (released) log.info(`put back ${released} job(s) left claimed when the database connection dropped`);
+      }
       while (running && inFlight.size < options.threads) {
         const job = await queue.claim();
         if (!job) break;
@@ -258,6 +270,7 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
         inFlight.set(job.id, work);
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) orphansPossible = true;
       log.warn(`could not claim jobs: ${(error as Error).message}`);
     } finally {
       pumping = false;

@@ -11,7 +11,11 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const ADMIN = { email: 'root@example.com', password: 'root-password' };
 
 export interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
-export interface ServerProcess { proc: ChildProcess; url: string; exited: Promise<Run>; exitedYet(): boolean }
+export interface ServerProcess {
+  proc: ChildProcess; url: string; exited: Promise<Run>; exitedYet(): boolean;
+  /** What it printed so far (its log). */
+  output(): string;
+}
 
 function finished(proc: ChildProcess): Promise<Run> {
   let stdout = '';
@@ -41,12 +45,15 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port) } });
   let done = false;
+  let printed = '';
   const exited = finished(proc).then((run) => { done = true; return run; });
+  proc.stdout!.on('data', (chunk: string) => { printed += chunk; });
+  proc.stderr!.on('data', (chunk: string) => { printed += chunk; });
   await new Promise<void>((resolve, reject) => {
     proc.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('is running at')) resolve(); });
     void exited.then((run) => reject(new Error(`the server exited (${run.code ?? run.signal}): ${run.stderr}`)));
   });
-  return { proc, url: `http://127.0.0.1:${port}`, exited, exitedYet: () => done };
+  return { proc, url: `http://127.0.0.1:${port}`, exited, exitedYet: () => done, output: () => printed };
 }
 
 export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<Run> {
