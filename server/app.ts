@@ -15,6 +15,7 @@ import { SESSION_COOKIE } from './auth/guards.ts';
 import authRoutes from './auth/routes.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { DomainError, Forbidden, TooManyRequests } from './errors.ts';
 import { capConnectionsPerAddress, capRequestsPerClient } from './http/connections.ts';
 import { bodyDeadline, closeWhenBodyUnread } from './http/slow-bodies.ts';
@@ -27,9 +28,6 @@ import searchRoutes from './search/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
 export type App = FastifyInstance & { services: Services };
-
-// Connection-level failures mean "the database is away", not "the request is wrong": answer 503 and let the client retry.
-const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001']);
 
 /** Builds the whole service; tests call it with their own config and database (and may read its log from `logStream`). */
 export async function buildApp(config: Config, database?: Database, logStream?: Writable): Promise<App> {
@@ -122,6 +120,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), message: error.message, code: error.code });
     }
     const code = (error as { code?: string }).code ?? '';
+    // The database is away (restarting, backends terminated), not the request wrong: 503, and the client retries.
     if (isDatabaseUnavailable(error)) {
       req.log.warn({ err: error }, 'database unavailable');
       reply.header('Retry-After', '5');
@@ -181,8 +180,13 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     app.get('/', (_req, reply) => reply.type('text/html').header('Cache-Control', 'no-cache').send(fs.createReadStream(path.join(webDist, 'index.html'))));
   }
 
-  if (config.backgroundJobs) app.addHook('onReady', () => services.processing.start(app.log));
+  if (config.backgroundJobs) {
+    app.addHook('onReady', () => services.processing.start(app.log));
+    // Its first pass finishes the deletes a crash interrupted after their commit.
+    app.addHook('onReady', () => services.collector.start(app.log));
+  }
   app.addHook('onClose', async () => {
+    await services.collector.stop();
     await services.search.close();
     // The database may already be gone (that is one reason to close); stopping must still finish.
     await unlistenSearch().catch(() => {});
@@ -191,15 +195,6 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     if (!database) await db.close();
   });
   return app as unknown as App;
-}
-
-/** Drizzle wraps driver errors (as `cause`), so look down the chain. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: string }).code ?? '';
-    if (DB_UNAVAILABLE.has(code) || /connection (terminated|ended|closed)|PGlite is closed|write CONNECTION_CLOSED/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 function sameOrigin(origin: string | undefined, fetchSite: string | string[] | undefined, host: string | undefined, publicUrl: string): boolean {

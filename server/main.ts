@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { controlSocketPath, serveControl } from './instance/control-socket.ts';
 import { DataDirBusy, lockDataDir, type DataDirLock } from './instance/data-dir-lock.ts';
 import { announceFirstAdmin } from './instance/first-admin.ts';
-import { removeStaleTempFiles } from './storage/blob-store.ts';
+import { removeStaleTempFiles, TEMP_FILE_MAX_AGE_MS } from './storage/blob-store.ts';
 
 async function main() {
   let config;
@@ -32,7 +32,8 @@ async function main() {
   const admin = await app.services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
   if (admin) app.log.warn(`created the first admin ${admin.email}`);
   announceFirstAdmin(admin, console.log);
-  const removed = await removeStaleTempFiles(config.dataDir);
+  // Not listening yet: with DATA_DIR locked, no upload can be in flight, so every temp file is a crashed one's.
+  const removed = await removeStaleTempFiles(app.services.blobs, lock ? 0 : TEMP_FILE_MAX_AGE_MS);
   if (removed) app.log.info(`removed ${removed} temp files left by an interrupted upload`);
 
   let control: { close(): Promise<void> } | undefined;

@@ -4,8 +4,10 @@ import { inviteService } from './auth/invites.ts';
 import { authService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { previewStore } from './processing/previews.ts';
 import { processingService } from './processing/service.ts';
 import { searchService } from './search/service.ts';
+import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
 import { taxonomyService } from './taxonomy/service.ts';
 import { usageService } from './usage/service.ts';
@@ -16,7 +18,10 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const taxonomy = taxonomyService(db);
   const auth = authService(db);
   const invites = inviteService(db, auth, config.publicUrl);
-  const assets = assetService(db, blobs, taxonomy, { requireSecondApprover: config.requireSecondApprover });
+  // Files of deleted blobs go after the delete commits, with their previews.
+  const previews = previewStore(config.dataDir);
+  const collector = blobCollector(db, blobs, { onRemoved: (sha256) => previews.remove(sha256) });
+  const assets = assetService(db, blobs, taxonomy, collector, { requireSecondApprover: config.requireSecondApprover });
   const usage = usageService(db);
   const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
@@ -27,7 +32,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   processing.onProcessed((event) => search.assetChanged(event.assetId));
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
-  return { config, database, blobs, auth, invites, taxonomy, assets, usage, processing, search };
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, processing, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,7 @@ import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, auditLog, blobs, terms, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
+import { lockBlobContent, type BlobCollector } from '../storage/blob-collector.ts';
 import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
@@ -41,7 +42,7 @@ function statusAfterEdit(row: AssetRow, awaitsReview: boolean): Status {
   return row.status;
 }
 
-export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService, options: AssetServiceOptions = {}) {
+export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService, collector: BlobCollector, options: AssetServiceOptions = {}) {
   const listeners: AssetChangeListener[] = [];
   const versionHooks: VersionCreatedHook[] = [];
   const notify = async (change: Parameters<AssetChangeListener>[0]) => {
@@ -123,12 +124,13 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
   }
 
   /**
-   * Stores the blob row and moves the file into place inside the caller's transaction.
-   * The row lock taken by the upsert keeps a concurrent delete of the same content from removing the file under us.
+   * Stores the blob row and moves the file into place inside the caller's transaction. The content lock keeps the
+   * blob collector from removing the same bytes meanwhile; the upsert takes back a blob marked unused by a delete.
    */
   async function storeBlob(tx: Tx, file: ReceivedFile) {
+    await lockBlobContent(tx, file.sha256);
     await tx.insert(blobs).values({ sha256: file.sha256, size: file.size })
-      .onConflictDoUpdate({ target: blobs.sha256, set: { size: sql`excluded.size` } });
+      .onConflictDoUpdate({ target: blobs.sha256, set: { size: sql`excluded.size`, unusedSince: null } });
     await blobStore.commit(file);
   }
 
@@ -367,9 +369,12 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       return service.get(user, id);
     },
 
-    /** Owners delete their drafts that never went live; admins delete anything. Blobs go when no version uses them. */
+    /**
+     * Owners delete their drafts that never went live; admins delete anything. A file goes when no version uses it,
+     * after the commit (see storage/blob-collector.ts): a crash mid-delete never leaves a live asset without its file.
+     */
     async remove(user: CurrentUser, id: string): Promise<void> {
-      await db.transaction(async (tx) => {
+      const unused = await db.transaction(async (tx) => {
         const row = await visibleRow(tx, user, id, true);
         const ownDraft = row.ownerId === user.id && (row.status === 'draft' || row.status === 'rejected') && !row.approvedVersionId;
         if (!ownDraft && !hasRole(user, 'admin')) {
@@ -377,16 +382,17 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         }
         const shas = (await tx.select({ sha256: assetVersions.sha256 }).from(assetVersions).where(eq(assetVersions.assetId, id))).map((r) => r.sha256);
         await tx.delete(assets).where(eq(assets.id, id));
-        if (shas.length === 0) return;
+        if (shas.length === 0) return [];
         // Lock the blob rows (in a fixed order, so two deletes cannot deadlock), then look for other users of the content in a fresh statement.
         await tx.select().from(blobs).where(inArray(blobs.sha256, shas)).orderBy(blobs.sha256).for('update');
-        const unused = await tx.delete(blobs)
+        const marked = await tx.update(blobs).set({ unusedSince: new Date() })
           .where(and(inArray(blobs.sha256, shas), sql`not exists (select 1 from ${assetVersions} v where v.sha256 = ${blobs.sha256})`))
           .returning({ sha256: blobs.sha256 });
-        // Removed while the rows are locked, so an upload of the same bytes waits and then writes the file again.
-        for (const blob of unused) await blobStore.delete(blob.sha256);
+        return marked.map((blob) => blob.sha256);
       });
       await notify({ assetId: id, action: 'deleted' });
+      // After the commit; a file not removed now (the database away) is removed by the collector's next pass.
+      if (unused.length) await collector.collect(unused);
     },
 
     async addVersion(user: CurrentUser, id: string, file: IncomingFile, note: string): Promise<AssetJson & { duplicates: Duplicate[] }> {

@@ -82,7 +82,13 @@ export const blobs = pgTable('blobs', {
   sha256: text('sha256').primaryKey(),
   size: bigint('size', { mode: 'number' }).notNull(),
   createdAt: createdAt(),
-});
+  /**
+   * Set when the last version using the file was deleted: the file is removed after that commit, by the blob
+   * collector (storage/blob-collector.ts), never inside it, so a crash cannot leave a live asset without its file.
+   * An upload of the same bytes clears it again.
+   */
+  unusedSince: ts('unused_since'),
+}, (t) => [index('blobs_unused_idx').on(t.unusedSince).where(sql`${t.unusedSince} is not null`)]);
 
 export const assets = pgTable('assets', {
   id: id(),

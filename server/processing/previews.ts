@@ -33,6 +33,9 @@ export function previewStore(dataDir: string) {
       }
     },
 
+    /** Forgets every picture of a file body that is gone (the blob collector removed it). */
+    remove: (sha256: string) => fs.rm(dirOf(sha256), { recursive: true, force: true }),
+
     /** Removes previews of file bodies that no longer exist, and cards nobody asked for in a week. */
     async collectGarbage(blobExists: (sha256: string) => Promise<boolean>): Promise<number> {
       let removed = 0;

@@ -82,6 +82,18 @@ export function jobQueue(db: Db, options: QueueOptions = {}) {
     },
 
     /**
+     * Puts back the jobs claimed by this consumer that it is not running: a claim whose answer the database never
+     * delivered (its connection dropped after the commit) would otherwise wait out the heartbeat timeout.
+     */
+    async releaseUnless(runningIds: number[]): Promise<number> {
+      const released = await db.update(jobs)
+        .set({ state: 'queued', lockedAt: null, lockedBy: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)`, updatedAt: sql`now()` })
+        .where(and(eq(jobs.lockedBy, workerId), eq(jobs.state, 'running'), runningIds.length ? sql`${jobs.id} not in ${runningIds}` : undefined))
+        .returning({ id: jobs.id });
+      return released.length;
+    },
+
+    /**
      * Jobs whose holder stopped sending heartbeats (its process died mid-job) go back to the queue, or fail when
      * they have had all their attempts. `olderThanMs` 0 takes every running job: right when no other process can exist.
      */

@@ -6,6 +6,7 @@ import { extensionOf } from '../assets/file-name.ts';
 import type { VersionMeta } from '../assets/queries.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Database, Tx } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { NotFound, Unreadable } from '../errors.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { cardKey, renderCard, type CardContent } from './card.ts';
@@ -81,6 +82,11 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
   let unlisten: (() => Promise<void>) | undefined;
   let lastHousekeeping = 0;
   let bootRecoveryDone = false;
+  /**
+   * A claim failed on a lost connection (it may have committed), or a job's end could not be recorded: jobs marked
+   * ours that nothing here runs may exist. The next pump puts them back rather than wait out the heartbeat timeout.
+   */
+  let orphansPossible = false;
   const rendering = new Map<string, Promise<void>>();
 
   async function notify(event: Parameters<ProcessedListener>[0]) {
@@ -207,6 +213,25 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     } catch (error) {
       // A shutdown released the job for the next process: its failure here is not the file's.
       if (stopping) return;
+      await recordFailure(job, error);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /**
+   * Records why a job ended badly. Never throws: when the database is away the record cannot be written, and the
+   * job stays claimed without heartbeat until the next pump puts it back (or, failing that, housekeeping once it
+   * looks abandoned): it is not lost.
+   */
+  async function recordFailure(job: Job, error: unknown) {
+    try {
+      if (isDatabaseUnavailable(error)) {
+        // The database went away under the job: not the file's fault, so no attempt is spent on it.
+        await queue.release([job.id]);
+        log.warn(`job ${job.id} (${job.kind}) interrupted, the database is unavailable; it will run again`);
+        return;
+      }
       const reason = reasonOf(error, job.attempts);
       const retry = !(error instanceof Unreadable);
       const outcome = await queue.fail(job, reason, retry);
@@ -217,8 +242,9 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
         const version = await versionToProcess(db, versionId);
         if (version) await notify({ assetId: version.assetId, versionId, status: 'failed' });
       }
-    } finally {
-      clearInterval(beat);
+    } catch (recordError) {
+      orphansPossible = true;
+      log.warn(`could not record how job ${job.id} (${job.kind}) ended (${(recordError as Error).message}); it will run again`);
     }
   }
 
@@ -228,16 +254,23 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     if (!running || pumping || !bootRecoveryDone) return;
     pumping = true;
     try {
+      if (orphansPossible) {
+        const released = await queue.releaseUnless([...inFlight.keys()]);
+        orphansPossible = false;
+        if (released) log.info(`put back ${released} job(s) left claimed when the database connection dropped`);
+      }
       while (running && inFlight.size < options.threads) {
         const job = await queue.claim();
         if (!job) break;
-        const work = runJob(job).finally(() => {
+        // runJob records its own failures; a rejection still escaping here must not become an unhandled one (process exit).
+        const work = runJob(job).catch((error: unknown) => log.error(`job ${job.id} (${job.kind}) ended unexpectedly: ${(error as Error)?.message ?? String(error)}`)).finally(() => {
           inFlight.delete(job.id);
           void pump();
         });
         inFlight.set(job.id, work);
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) orphansPossible = true;
       log.warn(`could not claim jobs: ${(error as Error).message}`);
     } finally {
       pumping = false;

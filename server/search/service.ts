@@ -7,6 +7,7 @@ import { KINDS } from '../assets/file-type.ts';
 import type { AssetJson } from '../assets/schemas.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
 import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
@@ -47,6 +48,9 @@ const SNIPPET_READS = [16_384, SCAN_LIMIT];
 /** Searches are logged in batches at most this old, so no search waits for the log's commit. */
 const LOG_FLUSH_MS = 50;
 const LOG_BATCH = 500;
+/** While the database is away, searches wait this long for another try, this many at most (the oldest go first). */
+const LOG_RETRY_MS = 5_000;
+const LOG_HELD = 20 * LOG_BATCH;
 
 /** The index is not built yet → 503. */
 export class SearchWarmingUp extends DomainError { override readonly statusCode = 503; }
@@ -681,7 +685,12 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const entries = unlogged;
       unlogged = [];
       // One write at a time, in order.
-      logWrite = logWrite.then(() => logSearches(db, entries)).catch((error) => warn(`could not log ${entries.length} searches`, error));
+      logWrite = logWrite.then(() => logSearches(db, entries)).catch((error) => {
+        if (closing || !isDatabaseUnavailable(error)) return warn(`could not log ${entries.length} searches`, error);
+        // The database is away for a moment (a restart): keep them for the next try rather than lose the reports' rows.
+        unlogged = [...entries, ...unlogged].slice(-LOG_HELD);
+        logTimer ??= setTimeout(() => void service.flushLog(), LOG_RETRY_MS);
+      });
       await logWrite;
     },
 

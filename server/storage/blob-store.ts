@@ -13,6 +13,9 @@ export interface ReceivedFile {
 
 export interface ByteRange { start: number; end: number }
 
+/** A file in the store's temp area: an upload streaming in, or one a crash interrupted. */
+export interface TempFile { name: string; size: number; ageMs: number }
+
 /** Where file bodies live, addressed by sha256. The local driver below; S3 can implement the same. */
 export interface BlobStore {
   /** Streams `source` into a temp file while hashing it. Throws `onTooLarge()` past maxBytes; never leaves the temp file behind on failure. */
@@ -26,6 +29,9 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** Every stored sha256, for integrity scans. */
   list(): AsyncIterable<string>;
+  /** The temp area's files, with their age since last written. */
+  temporaries(): Promise<TempFile[]>;
+  removeTemporary(name: string): Promise<void>;
   /** Path of a stored file for tools that need one (parsers); local driver only. */
   pathOf(sha256: string): string;
 }
@@ -101,6 +107,18 @@ export function localBlobStore(dataDir: string): BlobStore {
 
     delete: (sha256) => fs.promises.rm(pathOf(sha256), { force: true }),
 
+    async temporaries() {
+      const files: TempFile[] = [];
+      for (const name of await fs.promises.readdir(tmp).catch(() => [] as string[])) {
+        const stat = await fs.promises.stat(path.join(tmp, name)).catch(() => undefined);
+        if (stat?.isFile()) files.push({ name, size: stat.size, ageMs: Math.max(0, Date.now() - stat.mtimeMs) });
+      }
+      return files;
+    },
+
+    // basename: only a name listed by temporaries(), never a path out of the temp area.
+    removeTemporary: (name) => fs.promises.rm(path.join(tmp, path.basename(name)), { force: true }),
+
     async *list() {
       for (const a of await fs.promises.readdir(root)) {
         for (const b of await fs.promises.readdir(path.join(root, a)).catch(() => [])) {
@@ -113,17 +131,22 @@ export function localBlobStore(dataDir: string): BlobStore {
   };
 }
 
-/** Removes temp files left by a crash mid-upload; a live upload is never this old. */
-export async function removeStaleTempFiles(dataDir: string, olderThanMs = 6 * 3600_000): Promise<number> {
-  const tmp = path.join(dataDir, 'tmp');
+/**
+ * With PostgreSQL other processes may share DATA_DIR: a temp file is an upload in flight unless it has not been
+ * written for this long (an upload writes as it streams; an idle connection is closed after two minutes).
+ */
+export const TEMP_FILE_MAX_AGE_MS = 3600_000;
+
+/**
+ * Removes temp files left by a crash mid-upload: all of them when no upload can be in flight (at the boot of the
+ * process holding DATA_DIR's lock), otherwise those older than `olderThanMs`. Returns how many.
+ */
+export async function removeStaleTempFiles(store: BlobStore, olderThanMs = TEMP_FILE_MAX_AGE_MS): Promise<number> {
   let removed = 0;
-  for (const name of await fs.promises.readdir(tmp).catch(() => [] as string[])) {
-    const file = path.join(tmp, name);
-    const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (stat && Date.now() - stat.mtimeMs > olderThanMs) {
-      await fs.promises.rm(file, { force: true });
-      removed++;
-    }
+  for (const file of await store.temporaries()) {
+    if (file.ageMs < olderThanMs) continue;
+    await store.removeTemporary(file.name);
+    removed++;
   }
   return removed;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "blobs" ADD COLUMN "unused_since" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "blobs_unused_idx" ON "blobs" USING btree ("unused_since") WHERE "blobs"."unused_since" is not null;
