@@ -14,6 +14,7 @@ import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
 import { assetJson, hasTerm, shownVersionId, termsOf, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
 import type { AssetJson, AssetListQuery, AssetMetadataPatch, Status } from './schemas.ts';
+import { crashPoint } from '../crash-points.ts';
 
 /** A file already streamed to the blob store's temp area by the HTTP layer. */
 export interface IncomingFile { received: ReceivedFile; fileName: string }
@@ -132,6 +133,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     await tx.insert(blobs).values({ sha256: file.sha256, size: file.size })
       .onConflictDoUpdate({ target: blobs.sha256, set: { size: sql`excluded.size`, unusedSince: null } });
     await blobStore.commit(file);
+    crashPoint('upload:placed');
   }
 
   async function newVersion(tx: Tx, user: CurrentUser, assetId: string, number: number, file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>, note: string, phash: string | null) {
@@ -291,6 +293,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         await audit(tx, asset!.id, user, 'created', null, { filename: file.fileName, size: file.received.size });
         return asset!.id;
       });
+      crashPoint('upload:committed');
       await notify({ assetId: id, action: 'created' });
       return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
     },
@@ -414,6 +417,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
           reviewWithdrawn: row.status === 'in_review', salesKeepVersion: approved?.number ?? null,
         });
       });
+      crashPoint('upload:committed');
       await notify({ assetId: id, action: 'version_added' });
       return { ...(await service.get(user, id)), duplicates: await sameContent(file.received.sha256, id, phash) };
     },

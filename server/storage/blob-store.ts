@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { crashPoint } from '../crash-points.ts';
 
 /** A file streamed into the store's temp area, hashed, fsynced, and not yet visible. */
 export interface ReceivedFile {
@@ -71,6 +72,7 @@ export function localBlobStore(dataDir: string): BlobStore {
               if (size > maxBytes) throw onTooLarge();
               hash.update(chunk);
               yield chunk;
+              if (size > 256 * 1024) crashPoint('upload:receiving');
             }
           },
           // flush: fsync before close, so a committed blob survives a power cut.
@@ -80,6 +82,7 @@ export function localBlobStore(dataDir: string): BlobStore {
         await fs.promises.rm(tempPath, { force: true });
         throw error;
       }
+      crashPoint('upload:received');
       return { tempPath, sha256: hash.digest('hex'), size };
     },
 

@@ -2,74 +2,26 @@
 // server at once and after a restart, or the command is refused; never lost. With the embedded database one process
 // owns DATA_DIR (a second server refuses, commands go through the server's control socket); on PostgreSQL
 // (DATABASE_URL) the commands write to the server's database themselves.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../server/instance/data-dir-lock.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { command as runCommand, finished, freePort, processDatabase, root, signIn, startServer as startProcess, stopServer, type Run, type ServerProcess as Server } from '../support/processes.ts';
 const serverUrl = process.env.DATABASE_URL;
 const embedded = !serverUrl;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-cli-'));
-let databaseName: string | undefined;
 const env: Record<string, string> = {
   DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', PROCESSING_THREADS: '1',
   ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'root-password',
 };
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs `npm run <name> -- …` as the README says, through tsx like package.json does. */
 function command(name: string, ...argv: string[]): Promise<Run> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', name, ...argv], { cwd: root, env: { ...process.env, ...env } });
-  return finished(proc);
+  return runCommand(env, name, ...argv);
 }
 
-function finished(proc: ChildProcess): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-interface Server { proc: ChildProcess; url: string; exited: Promise<Run> }
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** `npm start` in its own process; resolves once it answers, or with its exit when it refuses to start. */
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port) } });
-  const exited = finished(proc);
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('is running at')) resolve(); });
-    void exited.then((run) => reject(new Error(`the server exited (${run.code}): ${run.stderr}`)));
-  });
-  return { proc, url: `http://127.0.0.1:${port}`, exited };
-}
-
-async function stopServer(server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  server.proc.kill(signal);
-  await server.exited;
-}
-
-async function signIn(server: Server, email: string, password: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (res.status !== 200) throw new Error(`sign-in of ${email} answered ${res.status}: ${await res.text()}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith('ch_session='))!.split(';')[0]!;
-}
+const startServer = () => startProcess(env);
 
 async function searchTitles(server: Server, cookie: string, q: string): Promise<string[]> {
   const res = await fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}`, { headers: { cookie } });
@@ -77,23 +29,15 @@ async function searchTitles(server: Server, cookie: string, q: string): Promise<
   return ((await res.json()) as { hits: { asset: { title: string } }[] }).hits.map((h) => h.asset.title);
 }
 
+let database: Awaited<ReturnType<typeof processDatabase>>;
 beforeAll(async () => {
-  if (!serverUrl) return;
-  databaseName = `ch_cli_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${databaseName}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  env.DATABASE_URL = url.toString();
+  database = await processDatabase();
+  env.DATABASE_URL = database.url;
 });
 
 afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (!databaseName) return;
-  const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
-  await admin.end();
+  await database?.drop();
 });
 
 describe(`commands beside a running server (${embedded ? 'embedded PGlite' : 'PostgreSQL'})`, () => {

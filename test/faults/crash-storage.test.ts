@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from '../support/files.ts';
 import {
   blobPath, command, downloadSha, serverEnv, signIn, startServer, stopServer, uploadFile, waitFor, writeBigMp4, type ServerProcess,
-} from './server-process.ts';
+} from '../support/processes.ts';
 
 const serverUrl = process.env.DATABASE_URL;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-faults-'));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from '../support/files.ts';
-import { downloadSha, serverEnv, signIn, startServer, stopServer, waitFor, type ServerProcess } from './server-process.ts';
+import { downloadSha, serverEnv, signIn, startServer, stopServer, waitFor, type ServerProcess } from '../support/processes.ts';
 
 const serverUrl = process.env.DATABASE_URL;
 const LOAD_MS = 12_000;

@@ -1,11 +1,12 @@
-// A real server process for fault tests: started as `npm start` runs it (through tsx), killed with any signal,
-// restarted on the same DATA_DIR and database.
+// The product as its operators run it, for tests across processes, restarts and kill -9: `npm start` (through tsx)
+// killed with any signal and restarted on the same DATA_DIR and database, and `npm run <command>` beside it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ADMIN = { email: 'root@example.com', password: 'root-password' };
@@ -17,7 +18,7 @@ export interface ServerProcess {
   output(): string;
 }
 
-function finished(proc: ChildProcess): Promise<Run> {
+export function finished(proc: ChildProcess): Promise<Run> {
   let stdout = '';
   let stderr = '';
   proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
@@ -25,7 +26,7 @@ function finished(proc: ChildProcess): Promise<Run> {
   return new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as net.AddressInfo;
@@ -131,4 +132,25 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The database a spawned server runs on: '' (PGlite under its DATA_DIR) without DATABASE_URL, else a throwaway
+ * database on that PostgreSQL server, dropped by `drop`.
+ */
+export async function processDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) return { url: '', drop: async () => {} };
+  const name = `ch_proc_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }
