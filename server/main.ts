@@ -1,10 +1,23 @@
 import { buildApp } from './app.ts';
 import { runCommand } from './cli/commands.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { controlSocketPath, serveControl } from './instance/control-socket.ts';
 import { DataDirBusy, lockDataDir, type DataDirLock } from './instance/data-dir-lock.ts';
 import { announceFirstAdmin } from './instance/first-admin.ts';
 import { removeStaleTempFiles, TEMP_FILE_MAX_AGE_MS } from './storage/blob-store.ts';
+
+// postgres.js 3.4.9 can still reject a promise nobody holds when a backend dies mid-query (its issues #1154 and #1208,
+// partly patched in patches/): a lost database connection is no reason to stop serving, the pool reconnects and the
+// requests meanwhile answer 503. Any other unhandled rejection is a bug and still ends the process.
+process.on('unhandledRejection', (reason) => {
+  if (isDatabaseUnavailable(reason)) {
+    console.warn(`database connection lost outside a request: ${(reason as Error).message}`);
+    return;
+  }
+  console.error(reason);
+  process.exit(1);
+});
 
 async function main() {
   let config;

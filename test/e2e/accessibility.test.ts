@@ -1,10 +1,10 @@
 // Every page checked by axe-core in Chromium (WCAG 2.1 A and AA rules): no serious or critical violation, and every
 // control shows where the keyboard is.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { chromiumAvailable, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
 import { pdf, png } from '../support/files.ts';
 
 const people = {
@@ -44,7 +44,7 @@ async function focusVisible(page: Page): Promise<boolean> {
   });
 }
 
-describe.skipIf(!chromiumAvailable)('accessibility', () => {
+describeInBrowser('accessibility', () => {
   let e2e: E2E;
   let page: Page;
   const found: Record<string, string[]> = {};

@@ -1,21 +1,12 @@
 // API tokens on the account page, through a real browser: created with a scope and an expiry, shown once with a
 // copy button, listed without their secret, revoked after a confirmation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const maya = { email: 'maya@example.com', name: 'Maya Marketing', role: 'marketing' } as const;
 
-if (!chromiumAvailable && required) {
-  describe('API tokens in the browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('API tokens in the browser', () => {
+describeInBrowser('API tokens in the browser', () => {
   let e2e: E2E;
   let context: BrowserContext;
   let page: Page;

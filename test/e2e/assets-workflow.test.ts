@@ -1,10 +1,10 @@
 // An asset's life as marketing and approvers see it in the browser: readable default titles, a history that says
 // what changed, a warning before a new version withdraws a review, the review count, a rejection at the top of the
 // page, and files that cannot be previewed explained in words.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sessionCookie } from '../support/app.ts';
-import { chromiumAvailable, screenshot, signIn, startE2E, PASSWORD, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, startE2E, PASSWORD, type E2E } from '../support/e2e-browser.ts';
 import { damagedDocx, encryptedPdf, multipart, pdf, pptx } from '../support/files.ts';
 
 const people = {
@@ -13,7 +13,7 @@ const people = {
 } as const;
 const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 
-describe.skipIf(!chromiumAvailable)('asset workflow in the browser', () => {
+describeInBrowser('asset workflow in the browser', () => {
   let e2e: E2E;
   let mia: Page;
   let avery: Page;

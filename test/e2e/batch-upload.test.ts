@@ -1,22 +1,13 @@
 // A batch upload through a real browser: shared fields for every file, and each file with its own title and tags on top.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { seriousViolations } from '../support/axe.ts';
 import { pdf, png } from '../support/files.ts';
-import { chromiumAvailable, CHROMIUM, screenshot, signIn, startE2E, writeFixture, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, startE2E, writeFixture, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const marketing = { email: 'bea@example.com', name: 'Bea Marketing', role: 'marketing' } as const;
 
-if (!chromiumAvailable && required) {
-  describe('batch upload in the browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('batch upload in the browser', () => {
+describeInBrowser('batch upload in the browser', () => {
   let e2e: E2E;
   let page: Page;
   let files: string[];

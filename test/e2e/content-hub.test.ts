@@ -1,11 +1,10 @@
 // The product through a real browser: sign in, upload a tagged batch, review, and what sales then see.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { assets } from '../../server/db/schema.ts';
 import { noisyPng, pdf, png, pptx } from '../support/files.ts';
-import { chromiumAvailable, CHROMIUM, screenshot, signIn, signOut, startE2E, writeFixture, PASSWORD, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, signOut, startE2E, writeFixture, PASSWORD, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const people = {
   admin: { email: 'ada@example.com', name: 'Ada Admin', role: 'admin' },
   marketing: { email: 'mia@example.com', name: 'Mia Marketing', role: 'marketing' },
@@ -13,15 +12,7 @@ const people = {
   sales: { email: 'sam@example.com', name: 'Sam Sales', role: 'sales' },
 } as const;
 
-if (!chromiumAvailable && required) {
-  describe('browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('browser', () => {
+describeInBrowser('browser', () => {
   let e2e: E2E;
   let page: Page;
   let files: { pdf: string; pdfV2: string; png: string; deck: string; program: string };

@@ -1,24 +1,15 @@
 // People management through a real browser: inviting by a one-time link, changing one's password, confirmed role changes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM, PASSWORD, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, PASSWORD, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const people = {
   admin: { email: 'ada@example.com', name: 'Ada Admin', role: 'admin' },
   sales: { email: 'sam@example.com', name: 'Sam Sales', role: 'sales' },
   other: { email: 'rae@example.com', name: 'Rae Reseller', role: 'sales' },
 } as const;
 
-if (!chromiumAvailable && required) {
-  describe('people in the browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('people in the browser', () => {
+describeInBrowser('people in the browser', () => {
   let e2e: E2E;
   let admin: Page;
   const contexts: BrowserContext[] = [];

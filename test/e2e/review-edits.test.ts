@@ -1,10 +1,10 @@
 // Edits of a live asset in the browser: the owner's changes wait for review (the asset page says so and shows
 // them), sales keep the approved title, the approver sees before and after in the review queue, and another
 // marketer is not offered an edit at all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sessionCookie } from '../support/app.ts';
-import { chromiumAvailable, screenshot, signIn, startE2E, PASSWORD, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, startE2E, PASSWORD, type E2E } from '../support/e2e-browser.ts';
 import { multipart, pdf } from '../support/files.ts';
 
 const people = {
@@ -14,7 +14,7 @@ const people = {
   sales: { email: 'sam@example.com', name: 'Sam Sales', role: 'sales' },
 } as const;
 
-describe.skipIf(!chromiumAvailable)('edits of a live asset in the browser', () => {
+describeInBrowser('edits of a live asset in the browser', () => {
   let e2e: E2E;
   let id: string;
   const pages: Partial<Record<keyof typeof people, Page>> = {};

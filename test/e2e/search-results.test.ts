@@ -1,9 +1,9 @@
 // The results list in a real browser: hits matching every word first, the rest folded under "N more match some
 // of your words", who used a hit this month, and punctuation alone answered as the home page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { approvedAsset } from '../support/assets.ts';
-import { chromiumAvailable, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
 
 const people = {
   marketing: { email: 'mia@example.com', name: 'Mia Marketing', role: 'marketing' },
@@ -13,7 +13,7 @@ const people = {
   raj: { email: 'raj@example.com', name: 'Raj Sales', role: 'sales' },
 } as const;
 
-describe.skipIf(!chromiumAvailable)('search results in the browser', () => {
+describeInBrowser('search results in the browser', () => {
   let e2e: E2E;
   let page: Page;
   const scriptErrors: string[] = [];

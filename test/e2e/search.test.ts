@@ -1,27 +1,18 @@
 // Sales search through a real browser: the home page for sales, results as you type, facets in the URL,
 // keyboard navigation, the preview panel and what an empty result offers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { pdf, xlsx } from '../support/files.ts';
-import { chromiumAvailable, CHROMIUM, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const people = {
   marketing: { email: 'mo@example.com', name: 'Mo Marketing', role: 'marketing' },
   approver: { email: 'april@example.com', name: 'April Approver', role: 'approver' },
   sales: { email: 'sid@example.com', name: 'Sid Sales', role: 'sales' },
 } as const;
 
-if (!chromiumAvailable && required) {
-  describe('search in the browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('search in the browser', () => {
+describeInBrowser('search in the browser', () => {
   let e2e: E2E;
   let page: Page;
   const ids: Record<string, string> = {};

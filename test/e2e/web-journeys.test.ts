@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { approvedAsset } from '../support/assets.ts';
 import { noisyPng, pdf, png, xlsx } from '../support/files.ts';
-import { chromiumAvailable, CHROMIUM, PASSWORD, screenshot, signIn, signOut, startE2E, writeFixture, type E2E } from '../support/e2e-browser.ts';
+import { describeInBrowser, PASSWORD, screenshot, signIn, signOut, startE2E, writeFixture, type E2E } from '../support/e2e-browser.ts';
 
-const required = process.env.E2E_REQUIRED === '1';
 const people = {
   admin: { email: 'addie@example.com', name: 'Addie Admin', role: 'admin' },
   marketing: { email: 'max@example.com', name: 'Max Marketing', role: 'marketing' },
@@ -14,15 +13,7 @@ const people = {
   sales: { email: 'sky@example.com', name: 'Sky Sales', role: 'sales' },
 } as const;
 
-if (!chromiumAvailable && required) {
-  describe('daily journeys in the browser', () => {
-    it('needs Chromium', () => {
-      throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
-    });
-  });
-}
-
-describe.skipIf(!chromiumAvailable)('daily journeys in the browser', () => {
+describeInBrowser('daily journeys in the browser', () => {
   let e2e: E2E;
   let page: Page;
   const ids: Record<string, string> = {};

@@ -100,6 +100,7 @@ describe.skipIf(!serverUrl)('PostgreSQL backends terminated under load', () => {
 
     await Promise.all([reader(), reader(), uploader(1), uploader(2), terminator()]);
     expect(terminated).toBeGreaterThan(10);
+    if (failures.length) console.log(server.output().slice(-3000));
     expect(failures).toEqual([]);
     expect(server.exitedYet()).toBe(false);
     expect(acknowledged.length).toBeGreaterThan(5);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
 import type { Role } from '../../server/auth/roles.ts';
 import { webDist } from '../../server/paths.ts';
 import { testApp, type TestApp } from './app.ts';
@@ -12,6 +13,22 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../e2e/screenshots');
 export const PASSWORD = 'correct horse battery';
+
+/**
+ * A suite that needs Chromium: skipped where there is none, but failing when E2E_REQUIRED=1 (CI sets it), so a
+ * missing browser cannot make the browser tests pass unseen.
+ */
+export function describeInBrowser(name: string, suite: () => void): void {
+  if (!chromiumAvailable && process.env.E2E_REQUIRED === '1') {
+    describe(name, () => {
+      it('needs Chromium', () => {
+        throw new Error(`E2E_REQUIRED=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
+      });
+    });
+    return;
+  }
+  describe.skipIf(!chromiumAvailable)(name, suite);
+}
 
 export interface Person { email: string; name: string; role: Role }
 
