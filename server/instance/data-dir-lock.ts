@@ -93,8 +93,10 @@ export function readLockOwner(dataDir: string): LockOwner | 'starting' | undefin
     if (Number.isInteger(parsed.pid) && typeof parsed.command === 'string') return parsed;
   } catch { /* torn or empty: judged by its age below */ }
   // An unreadable lock younger than a few seconds is being written; an older one was left by a crash mid-write.
-  const age = Date.now() - fs.statSync(file, { throwIfNoEntry: false })!.mtimeMs;
-  return age < 5_000 ? 'starting' : { pid: 0, command: 'a crashed process', hostname: os.hostname(), startedAt: 'unknown' };
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  // Released between the read and now: nobody holds it.
+  if (!stat) return undefined;
+  return Date.now() - stat.mtimeMs < 5_000 ? 'starting' : { pid: 0, command: 'a crashed process', hostname: os.hostname(), startedAt: 'unknown' };
 }
 
 /** Whether the process named in a lock still runs (on another host it cannot be known, so it is taken as alive). */
