@@ -13,6 +13,7 @@ import assetRoutes from './assets/routes.ts';
 import { multipartLimits } from './assets/upload.ts';
 import { SESSION_COOKIE } from './auth/guards.ts';
 import authRoutes from './auth/routes.ts';
+import { SESSION_CHANNEL } from './auth/session-cache.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
@@ -154,6 +155,8 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
+  // Sessions ended or users changed in another process (a second server, `npm run user` on PostgreSQL).
+  const unlistenSessions = await db.listen(SESSION_CHANNEL, () => services.auth.forgetSessions());
   // Built in the background so the app answers at once; searches wait for it (briefly, then 503).
   services.search.start().then(
     async (report) => {
@@ -190,6 +193,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     await services.search.close();
     // The database may already be gone (that is one reason to close); stopping must still finish.
     await unlistenSearch().catch(() => {});
+    await unlistenSessions().catch(() => {});
     // Before the database goes: running jobs are handed back to the queue.
     await services.processing.stop();
     if (!database) await db.close();

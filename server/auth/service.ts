@@ -7,6 +7,7 @@ import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../erro
 import { normalisedEmail } from './email.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { CurrentUser, Role } from './roles.ts';
+import { SESSION_CHANNEL, SessionCache } from './session-cache.ts';
 import { authorizeTokenRequest, type TokenScope } from './token-scope.ts';
 
 const SESSION_DAYS = 30;
@@ -41,7 +42,16 @@ export function checkPassword(password: string) {
   if (password.length < 8) throw new Invalid('password must be at least 8 characters', 'WEAK_PASSWORD');
 }
 
-export function authService(db: Db, throttle = new LoginThrottle()) {
+export function authService(db: Db, throttle = new LoginThrottle(), sessionCache = new SessionCache()) {
+  /**
+   * Sessions ended or users changed: this process forgets what it remembers of sessions at once, and the others when
+   * the NOTIFY arrives (sent inside `tx`, it is delivered at its commit). See session-cache.ts.
+   */
+  async function signInsChanged(tx: Db | Tx) {
+    sessionCache.clear();
+    await tx.execute(sql`select pg_notify(${SESSION_CHANNEL}, '')`);
+  }
+
   async function findByEmail(email: string) {
     const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${normalisedEmail(email)}`);
     return row;
@@ -53,6 +63,7 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
       ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, tokenHash(keepSession)))
       : eq(sessions.userId, userId));
     await tx.delete(apiTokens).where(eq(apiTokens.userId, userId));
+    await signInsChanged(tx);
   }
 
   async function startSession(userId: string): Promise<string> {
@@ -115,8 +126,12 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
         // A new password (an admin's reset, `npm run user -- set-password`) or a disabled account ends every session
         // and API token of that user, in the same commit; re-enabling the account brings none of them back.
         if (changes.password !== undefined || changes.disabled) await endSignIns(tx, id);
+        // A remembered session carries the user's name and role.
+        else await signInsChanged(tx);
         return updated!;
       });
+      // Also after the commit: a request that read the row before it must not be remembered past it.
+      sessionCache.clear();
       return userView(row);
     },
 
@@ -154,17 +169,34 @@ export function authService(db: Db, throttle = new LoginThrottle()) {
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
         await endSignIns(tx, user.id, keepSession);
       });
+      sessionCache.clear();
     },
 
     async logout(token: string): Promise<void> {
-      await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+      await db.transaction(async (tx) => {
+        await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+        await signInsChanged(tx);
+      });
+      sessionCache.clear();
+    },
+
+    /** Another process ended sessions or changed users (SESSION_CHANNEL). */
+    forgetSessions(): void {
+      sessionCache.clear();
     },
 
     async userForSession(token: string): Promise<CurrentUser | undefined> {
-      const [row] = await db.select({ user: users }).from(sessions)
+      const hashed = tokenHash(token);
+      const remembered = sessionCache.get(hashed);
+      if (remembered) return remembered;
+      const ticket = sessionCache.ticket();
+      const [row] = await db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
-      return row && userView(row.user);
+        .where(and(eq(sessions.tokenHash, hashed), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
+      if (!row) return undefined;
+      const user = userView(row.user);
+      sessionCache.set(ticket, hashed, user, row.expiresAt);
+      return user;
     },
 
     /**

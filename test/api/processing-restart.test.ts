@@ -33,11 +33,11 @@ setInterval(async () => {
 }, 100);
 `;
 
-it('redoes a job on the next boot when the process was killed in the middle of it', { timeout: 120_000 }, async () => {
+it('redoes a job on the next boot when the process was killed in the middle of it', { timeout: 240_000 }, async () => {
   let app = await boot(false);
   await app.services.auth.createUser({ email: 'm@example.com', name: 'M', role: 'marketing', password: 'correct horse battery' });
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'm@example.com', password: 'correct horse battery' } });
-  const body = await multipart({}, { name: 'heavy.pdf', content: await slowPdf(6_000_000) });
+  const body = await multipart({}, { name: 'heavy.pdf', content: await slowPdf(2_500_000) });
   const created = await app.inject({ method: 'POST', url: '/api/assets', headers: { cookie: String(login.headers['set-cookie']).split(';')[0]!, ...body.headers }, payload: body.payload });
   expect(created.statusCode, created.body).toBe(201);
   const assetId = created.json().id as string;
@@ -55,7 +55,7 @@ it('redoes a job on the next boot when the process was killed in the middle of i
   try {
     await app.ready();
     const db = app.services.database.db;
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 150_000;
     let status = 'pending';
     while (status === 'pending' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -92,11 +92,13 @@ describe('slow clients', () => {
       expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(150);
       expect(sorted.at(-1)).toBeLessThan(1_500);
 
-      // Past the cap, sockets are closed at once without an answer.
-      const refused = slow.filter((s) => s.client.closedAfterMs < 1_000 && s.client.received === '');
-      expect(refused.length).toBe(300 - 64);
-      // The 64 let in are cut off by the headers deadline (Node's 408) or the body deadline (our JSON 408).
       await Promise.all(slow.map((s) => Promise.race([s.closed, sleep(5_000)])));
+      // Past the cap, sockets are closed without an answer, and before any deadline could have cut them off (the
+      // time is not asserted any closer: on a busy machine 300 connections take a while to be accepted at all).
+      const refused = slow.filter((s) => s.client.received === '');
+      expect(refused.length).toBe(300 - 64);
+      for (const s of refused) expect(s.client.closedAfterMs).toBeLessThan(1_500);
+      // The 64 let in are cut off by the headers deadline (Node's 408) or the body deadline (our JSON 408).
       const admitted = slow.filter((s) => !refused.includes(s));
       expect(admitted.length).toBe(64);
       for (const s of admitted) {
@@ -208,7 +210,7 @@ describe('behind a proxy', () => {
       const held = [slowLogin('203.0.113.7'), slowLogin('203.0.113.7')];
       await sleep(300);
       const third = slowLogin('203.0.113.7');
-      await sleep(300);
+      for (const until = Date.now() + 5_000; !third.received() && Date.now() < until;) await sleep(50);
       expect(third.received()).toMatch(/^HTTP\/1\.1 429/);
       // Another client behind the same proxy is not affected, and neither is the proxy's own health check.
       const other = await fetch(`http://127.0.0.1:${proxiedPort}/api/auth/login`, {
