@@ -156,7 +156,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
   // Sessions ended or users changed in another process (a second server, `npm run user` on PostgreSQL).
-  const unlistenSessions = await db.listen(SESSION_CHANNEL, () => services.auth.forgetSessions());
+  const unlistenSessions = await db.listen(SESSION_CHANNEL, () => services.auth.forgetSessions(), () => services.auth.forgetSessions());
   // Built in the background so the app answers at once; searches wait for it (briefly, then 503).
   services.search.start().then(
     async (report) => {

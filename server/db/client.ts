@@ -22,8 +22,12 @@ export interface Database {
    * UTF-8), undecoded: for reading gigabytes of text without making strings of it. PostgreSQL server only.
    */
   rawRows?(query: string, params: unknown[]): Promise<(Uint8Array | null)[][]>;
-  /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribe to a NOTIFY channel; returns an unsubscribe function. On PostgreSQL the listening connection comes back
+   * by itself after an outage, but what was notified meanwhile is lost: `onResubscribed` runs each time it is back,
+   * for the listener to catch up on what it may have missed.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onResubscribed?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -41,8 +45,13 @@ export async function openDatabase(url: string | undefined, dataDir: string): Pr
       driver: 'postgres',
       // postgres.js types parameters loosely (ParameterOrJSON); the callers pass strings and arrays of strings.
       rawRows: (query, params) => sql.unsafe(query, params as postgres.ParameterOrJSON<never>[]).raw(),
-      async listen(channel, onMessage) {
-        const { unlisten } = await sql.listen(channel, onMessage);
+      async listen(channel, onMessage, onResubscribed) {
+        let subscribed = false;
+        // postgres.js calls this on the first LISTEN and again after every reconnection.
+        const { unlisten } = await sql.listen(channel, onMessage, () => {
+          if (subscribed) onResubscribed?.();
+          subscribed = true;
+        });
         return unlisten;
       },
       close: () => sql.end({ timeout: 5 }),
