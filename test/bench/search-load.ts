@@ -20,7 +20,9 @@ const PASSWORD = 'bench-password';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ch-bench-load-'));
 const database = await processDatabase();
 // One machine plays 200 people: the per-address socket cap (64) would otherwise refuse most of them.
-const server = await startServer({ ...serverEnv(dataDir, database.url), MAX_CONNECTIONS_PER_ADDRESS: '0' });
+// BENCH_PROFILE=<dir> writes the server's CPU profile there (open it in Chrome's DevTools).
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const server = await startServer({ ...serverEnv(dataDir, database.url), MAX_CONNECTIONS_PER_ADDRESS: '0' }, profile);
 
 async function call(cookie: string, method: string, url: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${server.url}${url}`, {

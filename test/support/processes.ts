@@ -41,10 +41,10 @@ export function serverEnv(dataDir: string, databaseUrl = ''): Record<string, str
   };
 }
 
-/** Starts the server; resolves once it listens. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts the server (`nodeArgs` go to node, e.g. --cpu-prof); resolves once it listens. */
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port) } });
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, ...env, PORT: String(port) } });
   let done = false;
   let printed = '';
   const exited = finished(proc).then((run) => { done = true; return run; });
