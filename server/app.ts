@@ -11,13 +11,13 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import assetRoutes from './assets/routes.ts';
 import { multipartLimits } from './assets/upload.ts';
-import { SESSION_COOKIE } from './auth/guards.ts';
+import { authentication, SESSION_COOKIE } from './auth/authentication.ts';
 import authRoutes from './auth/routes.ts';
 import { SESSION_CHANNEL } from './auth/session-cache.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
-import { DomainError, Forbidden, TooManyRequests } from './errors.ts';
+import { DomainError, TooManyRequests } from './errors.ts';
 import { capConnectionsPerAddress, capRequestsPerClient } from './http/connections.ts';
 import { bodyDeadline, closeWhenBodyUnread } from './http/slow-bodies.ts';
 import { webDist } from './paths.ts';
@@ -68,9 +68,6 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   app.addHook('onSend', closeWhenBodyUnread);
 
   app.decorate('services', services);
-  app.decorateRequest('user', null);
-  app.decorateRequest('sessionToken', null);
-  app.decorateRequest('tokenScope', null);
 
   await app.register(cookie);
   await app.register(multipart, { limits: multipartLimits(config.maxUploadBytes) });
@@ -89,31 +86,14 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
-    if (!req.url.startsWith('/api/')) return;
-    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer) {
-      // A bad or expired token is refused outright, and a good one's scope is checked here for every route (before
-      // any body is read): auth/token-scope.ts.
-      const principal = await services.auth.apiTokenPrincipal(bearer);
-      req.user = principal.user;
-      req.tokenScope = principal.scope;
-      await services.auth.authorizeTokenRequest(principal, req.method, req.routeOptions.url, req.params);
-      return;
-    }
-    const token = req.cookies[SESSION_COOKIE];
-    if (!token) return;
-    req.sessionToken = token;
-    req.user = (await services.auth.userForSession(token)) ?? null;
-    // Cookies ride along on cross-site requests; a state change must come from our own pages (CSRF).
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !sameOrigin(req.headers.origin, req.headers['sec-fetch-site'], req.headers.host, config.publicUrl)) {
-      throw new Forbidden('cross-site request refused', 'CROSS_SITE');
-    }
   });
+  // After the headers above, so a refused request carries them too.
+  await app.register(authentication, { auth: services.auth, publicUrl: config.publicUrl });
 
   app.setErrorHandler((error: FastifyError | DomainError, req, reply) => {
     if (error instanceof DomainError) {
@@ -199,19 +179,6 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     if (!database) await db.close();
   });
   return app as unknown as App;
-}
-
-function sameOrigin(origin: string | undefined, fetchSite: string | string[] | undefined, host: string | undefined, publicUrl: string): boolean {
-  if (origin) {
-    try {
-      const o = new URL(origin);
-      return o.host === host || o.origin === new URL(publicUrl).origin;
-    } catch {
-      return false;
-    }
-  }
-  // No Origin: a non-browser client (curl, integrations) unless the browser says cross-site.
-  return fetchSite !== 'cross-site';
 }
 
 function httpReason(status: number): string {

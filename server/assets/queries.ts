@@ -1,5 +1,7 @@
-import { and, eq, getTableColumns, inArray, isNotNull, ne, or, gt, isNull, sql, type SQL } from 'drizzle-orm';
-import { hasRole, type CurrentUser } from '../auth/roles.ts';
+// Reads other domains share (the version columns without the text, an asset's terms) and the asset's API JSON,
+// shaped for the viewer by access/visibility.ts. The asset service's own statements are in store.ts.
+import { eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import { seesWorkInProgress, shownStatus, shownVersionId, type Viewer } from '../access/visibility.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
@@ -18,24 +20,6 @@ export type VersionMeta = Omit<VersionRow, 'text' | 'searchTerms'>;
 const { text: _text, searchTerms: _searchTerms, ...versionMetaColumns } = getTableColumns(assetVersions);
 /** Select these, not every column, wherever the text is not needed. */
 export const versionColumns = versionMetaColumns;
-
-/**
- * What sales may see: an approved version exists, the asset is not archived and not expired.
- * The one place this rule lives; lists, detail, downloads and (later) search all use it.
- */
-export function liveForSales(now: SQL = sql`now()`): SQL {
-  return and(isNotNull(assets.approvedVersionId), ne(assets.status, 'archived'), or(isNull(assets.expiresAt), gt(assets.expiresAt, now)))!;
-}
-
-/** Sales see live assets only; marketing and up see everything. */
-export function visibleTo(user: CurrentUser): SQL | undefined {
-  return hasRole(user, 'marketing') ? undefined : liveForSales();
-}
-
-/** Sales get the approved version; everyone else the newest one. */
-export function shownVersionId(user: CurrentUser, row: AssetRow): string | null {
-  return hasRole(user, 'marketing') ? row.currentVersionId : row.approvedVersionId;
-}
 
 const FACET_FIELD: Record<Exclude<FacetKey, 'language'>, 'personas' | 'stages' | 'products' | 'industries'> = {
   persona: 'personas', stage: 'stages', product: 'products', industry: 'industries',
@@ -72,10 +56,10 @@ export interface AssetJsonParts {
 }
 
 /** Turns asset rows into the API's asset JSON with three queries, whatever the number of rows. */
-export async function assetJson(db: Db | Tx, user: CurrentUser, rows: AssetRow[]): Promise<AssetJson[]> {
+export async function assetJson(db: Db | Tx, viewer: Viewer, rows: AssetRow[]): Promise<AssetJson[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const versionIds = rows.flatMap((r) => [shownVersionId(user, r), r.approvedVersionId]).filter((v): v is string => !!v);
+  const versionIds = rows.flatMap((r) => [shownVersionId(viewer, r), r.approvedVersionId]).filter((v): v is string => !!v);
   const [termMap, versionRows, ownerRows] = await Promise.all([
     termsOf(db, ids),
     db.select(versionColumns).from(assetVersions).where(inArray(assetVersions.id, [...new Set(versionIds)])),
@@ -83,20 +67,18 @@ export async function assetJson(db: Db | Tx, user: CurrentUser, rows: AssetRow[]
   ]);
   const versions = new Map(versionRows.map((v) => [v.id, v]));
   const owners = new Map(ownerRows.map((o) => [o.id, o]));
-  return rows.map((row) => toAssetJson(user, row, { terms: termMap.get(row.id)!, owner: owners.get(row.ownerId), versions }));
+  return rows.map((row) => toAssetJson(viewer, row, { terms: termMap.get(row.id)!, owner: owners.get(row.ownerId), versions }));
 }
 
-/** The API's JSON of one asset as this user may see it (sales: its approved version, as approved). */
-export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonParts): AssetJson {
-  const version = parts.versions.get(shownVersionId(user, row)!)!;
-  const sales = !hasRole(user, 'marketing');
+/** The API's JSON of one asset as this viewer may see it (sales: its approved version, as approved). */
+export function toAssetJson(viewer: Viewer, row: AssetRow, parts: AssetJsonParts): AssetJson {
+  const version = parts.versions.get(shownVersionId(viewer, row)!)!;
   return {
     id: row.id,
     title: row.title,
     description: row.description,
     kind: row.kind as AssetJson['kind'],
-    // Sales only ever see the approved state of what they are shown.
-    status: sales ? 'approved' : row.status,
+    status: shownStatus(viewer, row),
     tags: row.tags,
     ...parts.terms,
     owner: parts.owner ?? { id: row.ownerId, name: 'unknown' },
@@ -110,7 +92,7 @@ export function toAssetJson(user: CurrentUser, row: AssetRow, parts: AssetJsonPa
     thumbnailUrl: version.previewStatus === 'ready' ? `/api/assets/${row.id}/thumbnail?v=${version.number}` : null,
     downloadUrl: `/api/assets/${row.id}/download`,
     // Sales never learn what is proposed: the fields above are the approved ones.
-    ...(sales ? {} : { pendingChanges: pendingJson(row, parts.terms) }),
+    ...(seesWorkInProgress(viewer) ? { pendingChanges: pendingJson(row, parts.terms) } : {}),
   };
 }
 

@@ -1,18 +1,21 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+// The asset workflow: upload, edit, review, archive, delete, and what each viewer is shown. The rules are here;
+// the SQL is in store.ts, and who sees what in access/visibility.ts.
+import type { SQL } from 'drizzle-orm';
+import { downloadableVersion, seesWorkInProgress, statusCondition, visibleTo } from '../access/visibility.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { assets, assetTerms, assetVersions, auditLog, blobs, terms, users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
-import { lockBlobContent, type BlobCollector } from '../storage/blob-collector.ts';
+import type { BlobCollector } from '../storage/blob-collector.ts';
 import type { BlobStore, ReceivedFile } from '../storage/blob-store.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
-import { imageFingerprint, VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
+import { imageFingerprint } from '../processing/phash.ts';
 import {
   differingValues, metadataChanges, storedValues, takesEffectAtOnce, type FieldChange, type MetadataValues, type PendingChanges, type PersonRef,
 } from './changes.ts';
 import { titleFromFileName } from './file-name.ts';
 import { classifyFile } from './file-type.ts';
-import { assetJson, hasTerm, shownVersionId, termsOf, versionColumns, visibleTo, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
+import { assetJson, hasTerm, termsOf, type AssetRow, type VersionMeta, type VersionRow } from './queries.ts';
+import * as store from './store.ts';
 import type { AssetJson, AssetListQuery, AssetMetadataPatch, Status } from './schemas.ts';
 import { crashPoint } from '../crash-points.ts';
 
@@ -52,21 +55,20 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
 
   /** Loads an asset the user may see, or 404 (never 403: existence does not leak to sales). */
   async function visibleRow(tx: Db | Tx, user: CurrentUser, id: string, forUpdate = false): Promise<AssetRow> {
-    const query = tx.select().from(assets).where(and(eq(assets.id, id), visibleTo(user)));
-    const [row] = forUpdate ? await query.for('update') : await query;
+    const row = await store.findAsset(tx, id, visibleTo(user), forUpdate);
     if (!row) throw new NotFound('no such asset', 'ASSET_NOT_FOUND');
     return row;
   }
 
   async function audit(tx: Db | Tx, assetId: string, user: CurrentUser, action: string, comment?: string | null, detail?: Record<string, unknown>) {
-    await tx.insert(auditLog).values({ assetId, userId: user.id, action, comment: comment ?? null, detail: detail ?? null });
+    await store.insertAudit(tx, { assetId, userId: user.id, action, comment: comment ?? null, detail: detail ?? null });
   }
 
   /** Only the owner, approvers and admins change an asset (its metadata, its file, its submission): 403 for other marketers. */
   async function mayChange(tx: Tx, user: CurrentUser, row: AssetRow) {
     if (row.ownerId === user.id || hasRole(user, 'approver')) return;
-    const [owner] = await tx.select({ name: users.name }).from(users).where(eq(users.id, row.ownerId));
-    throw new Forbidden(`only its owner (${owner?.name ?? 'someone no longer here'}), an approver or an admin may change this asset; ask them to make the change`, 'NOT_ASSET_OWNER');
+    const owner = await store.userName(tx, row.ownerId);
+    throw new Forbidden(`only its owner (${owner ?? 'someone no longer here'}), an approver or an admin may change this asset; ask them to make the change`, 'NOT_ASSET_OWNER');
   }
 
   /**
@@ -75,11 +77,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
    */
   async function ownWork(tx: Tx, user: CurrentUser, row: AssetRow): Promise<boolean> {
     if (row.ownerId === user.id) return true;
-    const [authored] = await tx.select({ id: auditLog.id }).from(auditLog).where(and(
-      eq(auditLog.assetId, row.id), eq(auditLog.userId, user.id), inArray(auditLog.action, ['created', 'updated', 'version_added']),
-      sql`${auditLog.id} > coalesce((select max(a.id) from ${auditLog} a where a.asset_id = ${row.id} and a.action = 'approved'), 0)`,
-    )).limit(1);
-    return !!authored;
+    return store.changedSinceApproval(tx, row.id, user.id);
   }
 
   /** Copies the proposal onto the row and its terms (it becomes what sales see); returns approved → proposed per field. */
@@ -93,14 +91,14 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     if (fields.has('description')) set.description = values.description!;
     if (fields.has('tags')) set.tags = values.tags!;
     if (fields.has('expiresAt')) set.expiresAt = values.expiresAt ? new Date(values.expiresAt) : null;
-    if (Object.keys(set).length) await tx.update(assets).set(set).where(eq(assets.id, row.id));
+    if (Object.keys(set).length) await store.updateAsset(tx, row.id, set);
     await setTerms(tx, row.id, Object.fromEntries(Object.entries(values).filter(([field]) => fields.has(field as FieldChange['field']))), true);
     return changes;
   }
 
   /** A proposal's terms less those an admin deleted since it was made (deleted terms leave every asset). */
   async function withoutDeletedTerms(tx: Tx, values: Partial<MetadataValues>): Promise<Partial<MetadataValues>> {
-    const known = new Set((await tx.select({ facet: terms.facetKey, slug: terms.slug }).from(terms)).map((t) => `${t.facet}:${t.slug}`));
+    const known = await store.termKeys(tx);
     const kept: Partial<MetadataValues> = { ...values };
     for (const [field, facet] of Object.entries(FACET_OF_FIELD) as [keyof typeof FACET_OF_FIELD, FacetKey][]) {
       if (kept[field]) kept[field] = kept[field].filter((slug) => known.has(`${facet}:${slug}`));
@@ -114,37 +112,32 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       const slugs = meta[field];
       if (slugs === undefined) continue;
       const ids = await taxonomy.resolve(tx, facet, slugs);
-      if (replace) await tx.delete(assetTerms).where(and(eq(assetTerms.assetId, assetId), sql`${assetTerms.termId} in (select id from terms where facet_key = ${facet})`));
-      if (ids.length) await tx.insert(assetTerms).values(ids.map((termId) => ({ assetId, termId }))).onConflictDoNothing();
+      if (replace) await store.removeFacetTerms(tx, assetId, facet);
+      await store.addAssetTerms(tx, assetId, ids);
     }
     if (meta.language !== undefined) {
       const ids = meta.language === null ? [] : await taxonomy.resolve(tx, 'language', [meta.language]);
-      if (replace) await tx.delete(assetTerms).where(and(eq(assetTerms.assetId, assetId), sql`${assetTerms.termId} in (select id from terms where facet_key = 'language')`));
-      if (ids.length) await tx.insert(assetTerms).values({ assetId, termId: ids[0]! }).onConflictDoNothing();
+      if (replace) await store.removeFacetTerms(tx, assetId, 'language');
+      await store.addAssetTerms(tx, assetId, ids.slice(0, 1));
     }
   }
 
-  /**
-   * Stores the blob row and moves the file into place inside the caller's transaction. The content lock keeps the
-   * blob collector from removing the same bytes meanwhile; the upsert takes back a blob marked unused by a delete.
-   */
+  /** Stores the blob row (under the content lock: store.upsertBlob) and moves the file into place inside the caller's transaction. */
   async function storeBlob(tx: Tx, file: ReceivedFile) {
-    await lockBlobContent(tx, file.sha256);
-    await tx.insert(blobs).values({ sha256: file.sha256, size: file.size })
-      .onConflictDoUpdate({ target: blobs.sha256, set: { size: sql`excluded.size`, unusedSince: null } });
+    await store.upsertBlob(tx, file.sha256, file.size);
     await blobStore.commit(file);
     crashPoint('upload:placed');
   }
 
   async function newVersion(tx: Tx, user: CurrentUser, assetId: string, number: number, file: IncomingFile, classified: Awaited<ReturnType<typeof classifyFile>>, note: string, phash: string | null) {
     await storeBlob(tx, file.received);
-    const [version] = await tx.insert(assetVersions).values({
+    const version = await store.insertVersion(tx, {
       assetId, number, sha256: file.received.sha256, filename: file.fileName, mimeType: classified.mimeType, size: file.received.size,
       width: classified.width ?? null, height: classified.height ?? null, note, uploadedBy: user.id,
       previewStatus: 'pending', phash,
-    }).returning();
-    for (const hook of versionHooks) await hook(tx, version!);
-    return version!;
+    });
+    for (const hook of versionHooks) await hook(tx, version);
+    return version;
   }
 
   /** The perceptual hash of a raster image, taken at upload so visual duplicates are flagged in the answer. */
@@ -155,15 +148,9 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
 
   /** Other assets already holding these exact bytes, or images that look identical, so marketing hears of duplicates at upload. */
   async function sameContent(sha256: string, exceptAssetId: string, phash: string | null): Promise<Duplicate[]> {
-    const rows = await db.selectDistinct({ id: assets.id, title: assets.title }).from(assetVersions)
-      .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-      .where(and(eq(assetVersions.sha256, sha256), sql`${assets.id} <> ${exceptAssetId}`)).limit(5);
-    const duplicates: Duplicate[] = rows.map((r) => ({ ...r, match: 'same-file' }));
+    const duplicates: Duplicate[] = (await store.assetsWithFile(db, sha256, exceptAssetId)).map((r) => ({ ...r, match: 'same-file' }));
     if (phash) {
-      const lookalikes = await db.selectDistinct({ id: assets.id, title: assets.title }).from(assetVersions)
-        .innerJoin(assets, eq(assets.id, assetVersions.assetId))
-        .where(and(sql`${assetVersions.phash} is not null`, sql`${assets.id} <> ${exceptAssetId}`, sql`${assetVersions.sha256} <> ${sha256}`,
-          sql`bit_count(('x' || ${assetVersions.phash})::bit(64) # ('x' || ${phash})::bit(64)) <= ${VISUALLY_IDENTICAL_BITS}`)).limit(5);
+      const lookalikes = await store.assetsLookingLike(db, phash, sha256, exceptAssetId);
       for (const row of lookalikes) if (!duplicates.some((d) => d.id === row.id)) duplicates.push({ ...row, match: 'looks-identical' });
     }
     return duplicates;
@@ -182,7 +169,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         throw new Conflict(`the asset is ${row.status.replace('_', ' ')}; it can be ${action} only from ${from.join(' or ').replace(/_/g, ' ')}`, 'WRONG_STATE');
       }
       const { set, detail } = await step(tx, row);
-      await tx.update(assets).set({ ...set, updatedAt: new Date() }).where(eq(assets.id, id));
+      await store.updateAsset(tx, id, { ...set, updatedAt: new Date() });
       await audit(tx, id, user, action, comment, { from: row.status, to: set.status, ...detail });
     });
     await notify({ assetId: id, action });
@@ -218,7 +205,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     if (values.description !== undefined) set.description = values.description;
     if (values.tags !== undefined) set.tags = values.tags;
     if (values.expiresAt !== undefined) set.expiresAt = values.expiresAt === null ? null : new Date(values.expiresAt);
-    await tx.update(assets).set(set).where(eq(assets.id, id));
+    await store.updateAsset(tx, id, set);
     const { personas, stages, products, industries, language } = values;
     await setTerms(tx, id, { personas, stages, products, industries, language }, true);
   }
@@ -279,19 +266,19 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       const classified = await classifyFile(file.received.tempPath, file.received.size, file.fileName);
       const phash = await fingerprint(file, classified);
       const id = await db.transaction(async (tx) => {
-        const [asset] = await tx.insert(assets).values({
+        const asset = await store.insertAsset(tx, {
           title: meta.title?.trim() || titleFromFileName(file.fileName),
           description: meta.description ?? '',
           kind: classified.kind,
           ownerId: user.id,
           tags: normaliseTags(meta.tags ?? []),
           expiresAt: parseExpiry(meta.expiresAt),
-        }).returning();
-        await setTerms(tx, asset!.id, meta, false);
-        const version = await newVersion(tx, user, asset!.id, 1, file, classified, '', phash);
-        await tx.update(assets).set({ currentVersionId: version.id }).where(eq(assets.id, asset!.id));
-        await audit(tx, asset!.id, user, 'created', null, { filename: file.fileName, size: file.received.size });
-        return asset!.id;
+        });
+        await setTerms(tx, asset.id, meta, false);
+        const version = await newVersion(tx, user, asset.id, 1, file, classified, '', phash);
+        await store.updateAsset(tx, asset.id, { currentVersionId: version.id });
+        await audit(tx, asset.id, user, 'created', null, { filename: file.fileName, size: file.received.size });
+        return asset.id;
       });
       crashPoint('upload:committed');
       await notify({ assetId: id, action: 'created' });
@@ -301,11 +288,8 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     async get(user: CurrentUser, id: string): Promise<AssetJson> {
       const row = await visibleRow(db, user, id);
       const [json] = await assetJson(db, user, [row]);
-      if (hasRole(user, 'marketing')) {
-        const versions = await db.select({ v: assetVersions, uploader: { id: users.id, name: users.name } }).from(assetVersions)
-          .innerJoin(users, eq(users.id, assetVersions.uploadedBy))
-          .where(eq(assetVersions.assetId, id)).orderBy(desc(assetVersions.number));
-        json!.versions = versions.map(({ v, uploader }) => ({
+      if (seesWorkInProgress(user)) {
+        json!.versions = (await store.versionHistory(db, id)).map(({ version: v, uploader }) => ({
           number: v.number, filename: v.filename, mimeType: v.mimeType, size: v.size, sha256: v.sha256, pages: v.pages,
           width: v.width, height: v.height, durationSec: v.durationSec, createdAt: v.createdAt.toISOString(),
           note: v.note, uploadedBy: uploader, previewStatus: v.previewStatus, previewError: v.previewError,
@@ -318,37 +302,25 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       const limit = query.limit ?? 50;
       const sort = query.sort ?? 'updated';
       const conditions: (SQL | undefined)[] = [visibleTo(user)];
-      if (query.status && hasRole(user, 'marketing')) conditions.push(eq(assets.status, query.status));
-      if (query.status && !hasRole(user, 'marketing') && query.status !== 'approved') conditions.push(sql`false`);
+      if (query.status) conditions.push(statusCondition(user, query.status));
       if (query.owner) {
         const owner = query.owner === 'me' ? user.id : query.owner;
         if (!/^[0-9a-f-]{36}$/i.test(owner)) throw new Invalid('owner must be "me" or a user id', 'BAD_OWNER');
-        conditions.push(eq(assets.ownerId, owner));
+        conditions.push(store.ownedBy(owner));
       }
-      if (query.kind) conditions.push(eq(assets.kind, query.kind));
-      if (query.tag) conditions.push(sql`${query.tag.trim().toLowerCase()} = any(${assets.tags})`);
+      if (query.kind) conditions.push(store.ofKind(query.kind));
+      if (query.tag) conditions.push(store.taggedWith(query.tag));
       for (const facet of ['persona', 'stage', 'product', 'industry', 'language'] as const) {
         const slug = query[facet];
         if (!slug) continue;
         await taxonomy.resolve(db, facet, [slug]);
         conditions.push(hasTerm(facet, slug));
       }
-      const [column, direction] = sort === 'title' ? [sql`lower(${assets.title})`, 'asc' as const]
-        : sort === 'created' ? [sql`${assets.createdAt}`, 'desc' as const] : [sql`${assets.updatedAt}`, 'desc' as const];
-      if (query.cursor) {
-        const [value, lastId] = decodeCursor(query.cursor);
-        const typed = sort === 'title' ? sql`${value}` : sql`${value}::timestamptz`;
-        const after = direction === 'asc' ? sql`(${column}, ${assets.id}) > (${typed}, ${lastId}::uuid)` : sql`(${column}, ${assets.id}) < (${typed}, ${lastId}::uuid)`;
-        conditions.push(after);
-      }
-      const rows = await db.select().from(assets).where(and(...conditions))
-        .orderBy(direction === 'asc' ? asc(column) : desc(column), direction === 'asc' ? asc(assets.id) : desc(assets.id))
-        .limit(limit + 1);
+      const after = query.cursor ? decodeCursor(query.cursor) : null;
+      const rows = await store.assetPage(db, conditions, sort, after && { value: after[0], id: after[1] }, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      const nextCursor = rows.length > limit && last
-        ? encodeCursor(sort === 'title' ? last.title.toLowerCase() : (sort === 'created' ? last.createdAt : last.updatedAt).toISOString(), last.id)
-        : null;
+      const nextCursor = rows.length > limit && last ? encodeCursor(store.sortValue(sort, last), last.id) : null;
       return { items: await assetJson(db, user, page), nextCursor };
     },
 
@@ -383,15 +355,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         if (!ownDraft && !hasRole(user, 'admin')) {
           throw new Forbidden('only the owner can delete a draft that never went live; an admin can delete anything else (or archive it)', 'DELETE_NOT_ALLOWED');
         }
-        const shas = (await tx.select({ sha256: assetVersions.sha256 }).from(assetVersions).where(eq(assetVersions.assetId, id))).map((r) => r.sha256);
-        await tx.delete(assets).where(eq(assets.id, id));
-        if (shas.length === 0) return [];
-        // Lock the blob rows (in a fixed order, so two deletes cannot deadlock), then look for other users of the content in a fresh statement.
-        await tx.select().from(blobs).where(inArray(blobs.sha256, shas)).orderBy(blobs.sha256).for('update');
-        const marked = await tx.update(blobs).set({ unusedSince: new Date() })
-          .where(and(inArray(blobs.sha256, shas), sql`not exists (select 1 from ${assetVersions} v where v.sha256 = ${blobs.sha256})`))
-          .returning({ sha256: blobs.sha256 });
-        return marked.map((blob) => blob.sha256);
+        return store.deleteAsset(tx, id);
       });
       await notify({ assetId: id, action: 'deleted' });
       // After the commit; a file not removed now (the database away) is removed by the collector's next pass.
@@ -405,16 +369,14 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
         const row = await visibleRow(tx, user, id, true);
         await mayChange(tx, user, row);
         if (row.status === 'archived') throw new Conflict('the asset is archived; restore it before adding a version', 'WRONG_STATE');
-        const [{ next } = { next: 1 }] = await tx.select({ next: sql<number>`coalesce(max(${assetVersions.number}), 0)::int + 1` })
-          .from(assetVersions).where(eq(assetVersions.assetId, id));
+        const next = await store.nextVersionNumber(tx, id);
         const version = await newVersion(tx, user, id, next, file, classified, note.trim(), phash);
         // The new version needs review (a review under way was of the old file, so it is withdrawn); sales keep the approved one meanwhile.
-        await tx.update(assets).set({ currentVersionId: version.id, status: 'draft', kind: classified.kind, updatedAt: new Date() }).where(eq(assets.id, id));
-        const [approved] = row.approvedVersionId
-          ? await tx.select({ number: assetVersions.number }).from(assetVersions).where(eq(assetVersions.id, row.approvedVersionId)) : [];
+        await store.updateAsset(tx, id, { currentVersionId: version.id, status: 'draft', kind: classified.kind, updatedAt: new Date() });
+        const salesKeepVersion = row.approvedVersionId ? await store.versionNumber(tx, row.approvedVersionId) ?? null : null;
         await audit(tx, id, user, 'version_added', note.trim() || null, {
           number: next, filename: file.fileName, from: row.status, to: 'draft',
-          reviewWithdrawn: row.status === 'in_review', salesKeepVersion: approved?.number ?? null,
+          reviewWithdrawn: row.status === 'in_review', salesKeepVersion,
         });
       });
       crashPoint('upload:committed');
@@ -469,15 +431,12 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
 
     /** How many assets wait for an approver's decision (the count on the Review link). */
     async reviewCount(): Promise<{ inReview: number }> {
-      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(eq(assets.status, 'in_review'));
-      return { inReview: row?.count ?? 0 };
+      return { inReview: await store.countInReview(db) };
     },
 
     async auditTrail(user: CurrentUser, id: string) {
       await visibleRow(db, user, id);
-      const rows = await db.select({ entry: auditLog, user: { id: users.id, name: users.name } }).from(auditLog)
-        .leftJoin(users, eq(users.id, auditLog.userId)).where(eq(auditLog.assetId, id)).orderBy(desc(auditLog.at), desc(auditLog.id));
-      return rows.map(({ entry, user: who }) => ({
+      return (await store.auditEntries(db, id)).map(({ entry, user: who }) => ({
         id: entry.id, action: entry.action, comment: entry.comment, at: entry.at.toISOString(),
         user: who?.id ? { id: who.id, name: who.name } : null, detail: entry.detail ?? null,
       }));
@@ -486,10 +445,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     /** The version a user may download: sales only the approved one, marketing any. */
     async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {
       const asset = await visibleRow(db, user, id);
-      const condition = number === undefined ? eq(assetVersions.id, shownVersionId(user, asset)!)
-        : hasRole(user, 'marketing') ? and(eq(assetVersions.assetId, id), eq(assetVersions.number, number))
-          : and(eq(assetVersions.id, asset.approvedVersionId!), eq(assetVersions.number, number));
-      const [version] = await db.select(versionColumns).from(assetVersions).where(condition);
+      const version = await store.findVersion(db, downloadableVersion(user, asset, number));
       if (!version) throw new NotFound(`this asset has no version ${number} you can download`, 'VERSION_NOT_FOUND');
       return { asset, version };
     },

@@ -1,20 +1,8 @@
+// Route guards: who may call a route at all (signed in, a role at least). The principal they read is set by the
+// authentication plugin (authentication.ts); what a principal may see is access/'s to decide.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import { type CurrentUser, hasRole, type Role } from './roles.ts';
-import type { TokenScope } from './token-scope.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set by the authentication hook in app.ts from the session cookie or a bearer token. */
-    user: CurrentUser | null;
-    /** The raw session cookie, when the request came with one. */
-    sessionToken: string | null;
-    /** The scope of the API token the request came with; null for a session. */
-    tokenScope: TokenScope | null;
-  }
-}
-
-export const SESSION_COOKIE = 'ch_session';
 
 export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
   if (!req.user) throw new Unauthenticated('sign in first', 'NOT_SIGNED_IN');

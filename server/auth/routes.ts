@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Services } from '../services.ts';
-import { requireRole, requireUser, SESSION_COOKIE, userOf } from './guards.ts';
+import { SESSION_COOKIE } from './authentication.ts';
+import { requireRole, requireUser, userOf } from './guards.ts';
 import {
   AcceptInviteBody, IdParams, Invite, InviteCreated, InviteTokenParams, LoginBody, Me, NewInviteBody, NewUserBody, OpenInvite,
   DEFAULT_TOKEN_DAYS, PasswordChangeBody, TokenBody, TokenCreated, TokenInfo, User, UserPatchBody,

@@ -1,6 +1,7 @@
 // The one interface search runs behind. The service feeds it assets and asks it questions; nothing else knows
 // how matching works, so the in-process index can give way to OpenSearch or Meilisearch without touching
 // routes or reports.
+import type { Audience } from '../access/visibility.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { ParsedQuery } from './query-parser.ts';
 import type { SnapshotData } from './snapshot-file.ts';
@@ -53,7 +54,7 @@ export interface IndexedAsset {
 }
 
 /** Sales search live assets as approved; staff (marketing and up) search everything as it is now. */
-export type Audience = 'sales' | 'staff';
+export type { Audience };
 
 /**
  * What ranking and hits know of an asset's use. Ranking counts person-days, not events: one person's repeats on

@@ -11,6 +11,7 @@ import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './que
 import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, usageBoost } from './ranking.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
 import type { SnapshotArray, SnapshotData } from './snapshot-file.ts';
+import { unexpired } from '../access/visibility.ts';
 import { termHashes } from './text.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
 
@@ -694,7 +695,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       if ((this.flags[doc]! & need) !== need) continue;
       const expires = this.expires[doc]!;
       if (audience === 'sales' && expires !== 0) {
-        if (expires <= now) continue;
+        if (!unexpired(expires, now)) continue;
         if (expires < until) until = expires;
       }
       bits[doc >>> 5]! |= 1 << (doc & 31);

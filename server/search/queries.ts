@@ -1,5 +1,6 @@
 // SQL for search: what the index is built from, the usage figures that rank, and the search log.
 import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { salesVersionId } from '../access/visibility.ts';
 import { addTerm, noTerms, versionColumns, type AssetRow, type TermLists, type VersionMeta } from '../assets/queries.ts';
 import type { Database, Db } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users } from '../db/schema.ts';
@@ -100,8 +101,8 @@ export async function indexedAssets(db: Db, selection: { ids: string[] } | { aft
       expiresAt: row.expiresAt?.getTime() ?? null,
       freshAt: (row.approvedAt ?? row.updatedAt).getTime(),
       staffVersion,
-      // The same rule as liveForSales, less expiry, which the index checks at query time.
-      salesVersion: approved && row.status !== 'archived' ? approved : null,
+      // Expiry is not part of it: the index checks that at query time (access/visibility.ts).
+      salesVersion: salesVersionId(row) ? approved ?? null : null,
     };
     const termsText = asset.terms.map((t) => `${t.facet}:${t.slug}:${t.label}`).join('\n');
     const fingerprint = [rowStamp, staffVersion.stamp, asset.salesVersion?.stamp, hash64(termsText)].join('/');

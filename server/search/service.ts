@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
+import { audienceOf } from '../access/visibility.ts';
 import { toAssetJson } from '../assets/queries.ts';
 import { KINDS } from '../assets/file-type.ts';
 import type { AssetJson } from '../assets/schemas.ts';
-import { hasRole, type CurrentUser } from '../auth/roles.ts';
+import type { CurrentUser } from '../auth/roles.ts';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { DomainError, Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
-import { SEARCH_FACETS, type AssetUsage, type Audience, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
+import { SEARCH_FACETS, type AssetUsage, type IndexedAsset, type SearchFacet, type SearchFilters, type SearchIndex } from './index.ts';
 import { MemorySearchIndex } from './memory-index.ts';
 import { assetsUsedSince, assetsWithTerm, indexedAssets, logSearches, ownerNames, stampedTexts, stampHasText, textBytesReader, usageFigures, versionTexts, type HitSource, type SearchLogEntry } from './queries.ts';
 import { parseQuery } from './query-parser.ts';
@@ -498,10 +499,6 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
     const tags = [...new Set((params.tag ?? []).map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()).filter(Boolean))];
     if (tags.length) filters.tag = tags;
     return filters;
-  }
-
-  function audienceOf(user: CurrentUser): Audience {
-    return hasRole(user, 'marketing') ? 'staff' : 'sales';
   }
 
   const service = {

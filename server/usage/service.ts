@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { countsAsUse } from '../access/visibility.ts';
 import type { CurrentUser } from '../auth/roles.ts';
-import { hasRole } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { searchLog, usageEvents } from '../db/schema.ts';
 
@@ -15,7 +15,7 @@ export function usageService(db: Db) {
     async record(user: CurrentUser | null, event: UsageEvent): Promise<void> {
       await db.insert(usageEvents).values({
         assetId: event.assetId, versionId: event.versionId ?? null, userId: user?.id ?? null, kind: event.kind,
-        counted: !user || !hasRole(user, 'marketing'), queryId: event.queryId ?? null,
+        counted: countsAsUse(user), queryId: event.queryId ?? null,
       });
       // The first hit opened from a search is its click, for the reports' click rate; only one's own searches count.
       if (event.kind === 'click' && event.queryId && user) {
