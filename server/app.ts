@@ -165,6 +165,8 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
 
   if (config.backgroundJobs) {
     app.addHook('onReady', () => services.processing.start(app.log));
+    // Every registered kind of job (processing's among them), repeating ones included.
+    app.addHook('onReady', () => services.jobs.start(app.log));
     // Its first pass finishes the deletes a crash interrupted after their commit.
     app.addHook('onReady', () => services.collector.start(app.log));
   }
@@ -174,8 +176,9 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     // The database may already be gone (that is one reason to close); stopping must still finish.
     await unlistenSearch().catch(() => {});
     await unlistenSessions().catch(() => {});
-    // Before the database goes: running jobs are handed back to the queue.
-    await services.processing.stop();
+    // Before the database goes: running jobs are handed back to the queue (processing's threads end with them).
+    await services.jobs.stop();
+    await services.processing.close();
     if (!database) await db.close();
   });
   return app as unknown as App;

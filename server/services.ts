@@ -4,6 +4,7 @@ import { inviteService } from './auth/invites.ts';
 import { authService } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { jobRunner } from './jobs/runner.ts';
 import { previewStore } from './processing/previews.ts';
 import { processingService } from './processing/service.ts';
 import { searchService } from './search/service.ts';
@@ -23,7 +24,9 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const collector = blobCollector(db, blobs, { onRemoved: (sha256) => previews.remove(sha256) });
   const assets = assetService(db, blobs, taxonomy, collector, { requireSecondApprover: config.requireSecondApprover });
   const usage = usageService(db);
-  const processing = processingService(database, blobs, assets, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
+  // One runner for every domain's jobs, running as many at once as there are processing threads.
+  const jobs = jobRunner(database, { concurrency: config.processingThreads });
+  const processing = processingService(db, blobs, assets, jobs, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
   // Beside the files, on local disk: each process keeps its own copy, and a restart loads it instead of re-reading all text.
   const search = searchService(database, taxonomy, { snapshotFile: path.join(config.dataDir, 'search', 'index.snapshot') });
@@ -32,7 +35,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   processing.onProcessed((event) => search.assetChanged(event.assetId));
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, processing, search };
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -93,7 +93,8 @@ async function runHere(config: Config, name: string, argv: string[]): Promise<nu
     announceFirstAdmin(await services.auth.ensureAdmin(config.adminEmail, config.adminPassword), terminal.print);
     return await runCommand(services, { command: name, argv }, terminal, new AbortController().signal, 'cli');
   } finally {
-    await services.processing.stop();
+    await services.jobs.stop();
+    await services.processing.close();
     await database.close();
   }
 }

@@ -5,9 +5,9 @@ import type { AssetService } from '../assets/service.ts';
 import { extensionOf } from '../assets/file-name.ts';
 import type { VersionMeta } from '../assets/queries.ts';
 import type { CurrentUser } from '../auth/roles.ts';
-import type { Database, Tx } from '../db/client.ts';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { NotFound, Unreadable } from '../errors.ts';
+import type { GaveUp, Job, JobRunner } from '../jobs/runner.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { cardKey, renderCard, type CardContent } from './card.ts';
 import type { Analysis, PreviewSource } from './extractors/analysis.ts';
@@ -18,7 +18,6 @@ import {
   markFailed, processedTwin, saveAnalysis, saveSearchTerms, stampedVersionTexts, versionIds, versionsWithoutSearchTerms, versionToProcess,
   type VersionToProcess,
 } from './queries.ts';
-import { JOBS_CHANNEL, jobQueue, type Job } from './queue.ts';
 import { findCommand, runCommand } from './tools.ts';
 import { WorkerCrashed, workerPool } from './worker-pool.ts';
 
@@ -30,17 +29,10 @@ const RENDERING = 1;
 const SEARCH_TERMS_BATCH = 100;
 
 export interface ProcessingOptions {
-  /** Extraction threads, and so jobs run at once by this process. */
+  /** Extraction threads (the job runner runs as many jobs at once). */
   threads: number;
   /** Time limit of one extraction task (and of LibreOffice or ffmpeg on one file). */
   timeoutMs: number;
-  /** How often a running job proves its process is alive. */
-  heartbeatMs?: number;
-  /** A running job with no heartbeat for this long belongs to a dead process. */
-  abandonedAfterMs?: number;
-  /** Polling interval when no notification arrives. */
-  pollMs?: number;
-  retryBaseMs?: number;
   /** Attempts of one processing job (file faults are never retried; crashes and I/O errors are). */
   maxAttempts?: number;
   /** Render Office files with LibreOffice when it is installed (LIBREOFFICE=off says no); default yes. */
@@ -56,37 +48,18 @@ export interface Picture { etag: string; file: string }
 export type ProcessedListener = (event: { assetId: string; versionId: string; status: 'ready' | 'failed' }) => void | Promise<void>;
 
 /**
- * Background processing of uploads: a durable job per new version, run on worker threads, results written to
- * the version (pages, dimensions, duration, text, perceptual hash, meta) and pictures under DATA_DIR/previews.
- * Also serves thumbnails and page previews, rendering pages on first request.
+ * Background processing of uploads: a durable job per new version (registered with the job runner), run on worker
+ * threads, results written to the version (pages, dimensions, duration, text, perceptual hash, meta) and pictures
+ * under DATA_DIR/previews. Also serves thumbnails and page previews, rendering pages on first request.
  */
-export function processingService(database: Database, blobs: BlobStore, assets: AssetService, dataDir: string, options: ProcessingOptions) {
-  const { db } = database;
-  const heartbeatMs = options.heartbeatMs ?? 10_000;
-  const abandonedAfterMs = options.abandonedAfterMs ?? Math.max(60_000, 3 * heartbeatMs);
-  const pollMs = options.pollMs ?? 2_000;
+export function processingService(db: Db, blobs: BlobStore, assets: AssetService, jobs: JobRunner, dataDir: string, options: ProcessingOptions) {
   const maxAttempts = options.maxAttempts ?? 3;
-  const queue = jobQueue(db, { retryBaseMs: options.retryBaseMs });
   const previews = previewStore(dataDir);
   let log: ProcessingLog = silent;
   const listeners: ProcessedListener[] = [];
   let pool: ReturnType<typeof workerPool> | undefined;
   const threads = () => (pool ??= workerPool({ size: options.threads, timeoutMs: options.timeoutMs, onStderr: (line) => log.warn(`processing thread: ${line}`) }));
 
-  // The poller's state.
-  let running = false;
-  let stopping = false;
-  let pumping = false;
-  const inFlight = new Map<number, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
-  let lastHousekeeping = 0;
-  let bootRecoveryDone = false;
-  /**
-   * A claim failed on a lost connection (it may have committed), or a job's end could not be recorded: jobs marked
-   * ours that nothing here runs may exist. The next pump puts them back rather than wait out the heartbeat timeout.
-   */
-  let orphansPossible = false;
   const rendering = new Map<string, Promise<void>>();
 
   async function notify(event: Parameters<ProcessedListener>[0]) {
@@ -193,8 +166,6 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     await notify({ assetId: version.assetId, versionId: version.id, status: 'ready' });
   }
 
-  const handlers: Record<string, (job: Job) => Promise<void>> = { [PROCESS_VERSION]: processVersion };
-
   /** What marketing reads when a job gives up. */
   function reasonOf(error: unknown, attempts: number): string {
     if (error instanceof Unreadable) return error.message;
@@ -202,112 +173,33 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
     return `processing failed: ${(error as Error)?.message ?? String(error)}`;
   }
 
-  async function runJob(job: Job): Promise<void> {
-    const beat = setInterval(() => void queue.heartbeat(job).catch(() => {}), heartbeatMs);
-    beat.unref();
-    try {
-      const handler = handlers[job.kind];
-      if (!handler) throw new Unreadable(`no handler for jobs of kind ${job.kind}`, 'UNKNOWN_JOB');
-      await handler(job);
-      await queue.complete(job);
-    } catch (error) {
-      // A shutdown released the job for the next process: its failure here is not the file's.
-      if (stopping) return;
-      await recordFailure(job, error);
-    } finally {
-      clearInterval(beat);
+  /** A version whose job failed for good shows why, and search hears of it. */
+  async function versionGaveUp(job: Job, end: GaveUp) {
+    const versionId = (job.payload as { versionId?: string }).versionId;
+    if (!versionId) return;
+    if (end.cause === 'interrupted') {
+      await markFailed(db, versionId, `processing was interrupted ${job.attempts} times; the file may be too heavy to process`, 'INTERRUPTED');
+      return;
     }
+    const { error } = end;
+    await markFailed(db, versionId, end.reason, error instanceof Unreadable ? error.code : error instanceof WorkerCrashed ? 'CRASHED' : 'FAILED');
+    const version = await versionToProcess(db, versionId);
+    if (version) await notify({ assetId: version.assetId, versionId, status: 'failed' });
   }
 
-  /**
-   * Records why a job ended badly. Never throws: when the database is away the record cannot be written, and the
-   * job stays claimed without heartbeat until the next pump puts it back (or, failing that, housekeeping once it
-   * looks abandoned): it is not lost.
-   */
-  async function recordFailure(job: Job, error: unknown) {
-    try {
-      if (isDatabaseUnavailable(error)) {
-        // The database went away under the job: not the file's fault, so no attempt is spent on it.
-        await queue.release([job.id]);
-        log.warn(`job ${job.id} (${job.kind}) interrupted, the database is unavailable; it will run again`);
-        return;
-      }
-      const reason = reasonOf(error, job.attempts);
-      const retry = !(error instanceof Unreadable);
-      const outcome = await queue.fail(job, reason, retry);
-      log[outcome === 'failed' ? 'warn' : 'info'](`job ${job.id} (${job.kind}) ${outcome === 'failed' ? 'failed' : 'will be retried'}: ${reason}`);
-      const versionId = (job.payload as { versionId?: string }).versionId;
-      if (outcome === 'failed' && versionId) {
-        await markFailed(db, versionId, reason, error instanceof Unreadable ? error.code : error instanceof WorkerCrashed ? 'CRASHED' : 'FAILED');
-        const version = await versionToProcess(db, versionId);
-        if (version) await notify({ assetId: version.assetId, versionId, status: 'failed' });
-      }
-    } catch (recordError) {
-      orphansPossible = true;
-      log.warn(`could not record how job ${job.id} (${job.kind}) ended (${(recordError as Error).message}); it will run again`);
-    }
+  /** Ends the threads (a running job's task fails at once); the next task starts new ones. */
+  async function closeThreads() {
+    await pool?.close();
+    pool = undefined;
   }
 
-  /** Claims jobs while threads are free; called on notifications, on a timer and when a job ends. */
-  async function pump() {
-    // Until interrupted jobs are recovered, claiming could mistake our own fresh work for a dead process's.
-    if (!running || pumping || !bootRecoveryDone) return;
-    pumping = true;
-    try {
-      if (orphansPossible) {
-        const released = await queue.releaseUnless([...inFlight.keys()]);
-        orphansPossible = false;
-        if (released) log.info(`put back ${released} job(s) left claimed when the database connection dropped`);
-      }
-      while (running && inFlight.size < options.threads) {
-        const job = await queue.claim();
-        if (!job) break;
-        // runJob records its own failures; a rejection still escaping here must not become an unhandled one (process exit).
-        const work = runJob(job).catch((error: unknown) => log.error(`job ${job.id} (${job.kind}) ended unexpectedly: ${(error as Error)?.message ?? String(error)}`)).finally(() => {
-          inFlight.delete(job.id);
-          void pump();
-        });
-        inFlight.set(job.id, work);
-      }
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) orphansPossible = true;
-      log.warn(`could not claim jobs: ${(error as Error).message}`);
-    } finally {
-      pumping = false;
-    }
-  }
-
-  async function recoverAbandoned(olderThanMs: number) {
-    const { requeued, failed } = await queue.recoverAbandoned(olderThanMs);
-    if (requeued.length) log.info(`put ${requeued.length} interrupted job(s) back in the queue`);
-    for (const job of failed) {
-      const versionId = (job.payload as { versionId?: string }).versionId;
-      if (versionId) await markFailed(db, versionId, `processing was interrupted ${job.attempts} times; the file may be too heavy to process`, 'INTERRUPTED');
-    }
-  }
-
-  /** PGlite is one process's database: whatever it left running died with it. On PostgreSQL, only jobs without heartbeat. */
-  async function recoverAtBoot() {
-    try {
-      await recoverAbandoned(database.driver === 'pglite' ? 0 : abandonedAfterMs);
-      bootRecoveryDone = true;
-    } catch (error) {
-      // The database may be away at boot; housekeeping tries again and the server starts regardless.
-      log.warn(`could not look for interrupted jobs yet: ${(error as Error).message}`);
-    }
-  }
-
-  async function housekeeping() {
-    if (!bootRecoveryDone) await recoverAtBoot();
-    if (Date.now() - lastHousekeeping < 60_000) return;
-    lastHousekeeping = Date.now();
-    try {
-      await recoverAbandoned(abandonedAfterMs);
-      await queue.prune();
-    } catch (error) {
-      log.warn(`job housekeeping failed: ${(error as Error).message}`);
-    }
-  }
+  jobs.register(PROCESS_VERSION, {
+    run: processVersion,
+    // A file's own fault (unreadable, too slow) would fail the same way again; crashes and I/O errors may not.
+    describeFailure: (error, job) => ({ reason: reasonOf(error, job.attempts), retry: !(error instanceof Unreadable) }),
+    gaveUp: versionGaveUp,
+    interrupt: closeThreads,
+  });
 
   async function cardFor(assetKind: string, title: string, version: VersionMeta, size: 'thumbnail' | 'preview', note?: string): Promise<Picture> {
     const content: CardContent = { kind: assetKind, extension: extensionOf(version.filename), title, note };
@@ -341,11 +233,9 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
   }
 
   const service = {
-    queue,
-
     /** Adds the processing job of a new version inside the upload's transaction. */
     async enqueueVersion(tx: Tx, versionId: string, force = false) {
-      await queue.enqueue(tx, PROCESS_VERSION, force ? { versionId, force } : { versionId }, maxAttempts);
+      await jobs.enqueue(tx, PROCESS_VERSION, force ? { versionId, force } : { versionId }, { maxAttempts });
     },
 
     /** Hears of every version processed (search indexes its text). */
@@ -353,61 +243,19 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       listeners.push(listener);
     },
 
-    /** Starts the background consumer: recovers jobs of dead processes, then claims work as it arrives. */
+    /** With background jobs on: logs to the server's log, and removes the pictures of files that are gone. */
     async start(logger: ProcessingLog = silent) {
-      if (running) return;
       log = logger;
-      running = true;
-      stopping = false;
-      await recoverAtBoot();
-      lastHousekeeping = Date.now();
-      try {
-        unlisten = await database.listen(JOBS_CHANNEL, () => void pump());
-      } catch (error) {
-        log.warn(`no job notifications, polling only: ${(error as Error).message}`);
-      }
-      timer = setInterval(() => {
-        void pump();
-        void housekeeping();
-      }, pollMs);
-      timer.unref();
-      void pump();
       void previews.collectGarbage((sha) => blobs.exists(sha)).then((n) => n && log.info(`removed ${n} unused preview folders and cards`), () => {});
     },
 
-    /** Stops claiming, hands running jobs back to the queue and ends the threads. */
-    async stop() {
-      running = false;
-      stopping = true;
-      clearInterval(timer);
-      try {
-        await unlisten?.();
-      } catch { /* the database is gone already: nothing to unsubscribe from */ }
-      unlisten = undefined;
-      try {
-        await queue.release([...inFlight.keys()]);
-      } catch { /* the database may be gone already; the jobs then come back as abandoned */ }
-      await pool?.close();
-      pool = undefined;
-      await Promise.allSettled(inFlight.values());
-      stopping = false;
-    },
+    /** Ends the extraction threads (at shutdown; the job runner has handed running jobs back by then). */
+    close: closeThreads,
 
-    /** Runs every due job to the end, waiting out short retry delays: tests and the reprocess command use it. */
+    /** Runs every due job to the end (the job runner's drain, this domain's logging too): tests and the reprocess command use it. */
     async drain(logger?: ProcessingLog) {
       if (logger) log = logger;
-      for (;;) {
-        const job = await queue.claim();
-        if (job) {
-          await runJob(job);
-          continue;
-        }
-        await Promise.allSettled(inFlight.values());
-        const due = await queue.nextDueAt();
-        const wait = due ? due.getTime() - Date.now() : Infinity;
-        if (wait > 5_000) return;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(10, wait)));
-      }
+      await jobs.drain(logger);
     },
 
     /** Queues the versions again (after an upgrade, or to retry failures); returns how many. */
@@ -473,8 +321,8 @@ export function processingService(database: Database, blobs: BlobStore, assets: 
       return { etag: `"p${RENDERING}-${version.sha256}-${page}"`, file: outFile };
     },
 
-    /** Queue counts, for operators. */
-    counts: () => queue.counts(),
+    /** Processing jobs per state, for operators. */
+    counts: () => jobs.counts([PROCESS_VERSION]),
   };
   return service;
 }

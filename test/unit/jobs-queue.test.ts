@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { jobs } from '../../server/db/schema.ts';
-import { jobQueue } from '../../server/processing/queue.ts';
+import { jobQueue } from '../../server/jobs/queue.ts';
 import { freshDatabase } from '../support/app.ts';
 
 let database: Database;
@@ -28,7 +28,7 @@ beforeEach(async () => {
 const row = async (id: number) => (await database.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 const enqueue = (queue: ReturnType<typeof jobQueue>, n: number, maxAttempts?: number) =>
   database.db.transaction(async (tx) => {
-    for (let i = 0; i < n; i++) await queue.enqueue(tx, 'test', { n: i }, maxAttempts);
+    for (let i = 0; i < n; i++) await queue.enqueue(tx, 'test', { n: i }, { maxAttempts });
   });
 
 describe('job queue', () => {

@@ -1,6 +1,7 @@
+// The durable job queue: rows of the `jobs` table and the SQL that claims, retries, recovers and schedules them.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { jobs } from '../db/schema.ts';
 
@@ -12,6 +13,9 @@ const claimed = { id: jobs.id, kind: jobs.kind, payload: jobs.payload, attempts:
 /** NOTIFY channel that wakes idle consumers when work arrives (they poll anyway, in case a notification is lost). */
 export const JOBS_CHANNEL = 'content_hub_jobs';
 
+/** First key of the advisory lock taken while a period's run of a repeating job is added (the second is the kind's hash). */
+const SCHEDULE_LOCK = 0x6a6f6273; // "jobs"
+
 export interface QueueOptions {
   /** Who holds a claimed job: host, process and a random suffix, so two processes never look alike. */
   workerId?: string;
@@ -19,6 +23,19 @@ export interface QueueOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
+
+export interface EnqueueOptions {
+  /** Attempts before the job fails for good (the table's default when absent). */
+  maxAttempts?: number;
+  /** Not claimed before this moment (now when absent). */
+  runAfter?: Date;
+}
+
+/** The payload of one period's run of a repeating job: when its period starts (ms since the epoch) and how long it is. */
+export interface SchedulePayload { scheduledFor: number; everyMs: number }
+
+/** Restricts a query to the given kinds; undefined means every kind, an empty list none. */
+const ofKinds = (kinds: string[] | undefined): SQL | undefined => (!kinds ? undefined : kinds.length ? inArray(jobs.kind, kinds) : sql`false`);
 
 /**
  * The durable job queue: rows in `jobs`, claimed with FOR UPDATE SKIP LOCKED so any number of processes on one
@@ -30,19 +47,43 @@ export function jobQueue(db: Db, options: QueueOptions = {}) {
   const retryBaseMs = options.retryBaseMs ?? 10_000;
   const retryMaxMs = options.retryMaxMs ?? 3_600_000;
 
+  async function enqueue(tx: Db | Tx, kind: string, payload: Record<string, unknown>, { maxAttempts, runAfter }: EnqueueOptions = {}): Promise<Job> {
+    const [job] = await tx.insert(jobs).values({ kind, payload, ...(maxAttempts ? { maxAttempts } : {}), ...(runAfter ? { runAfter } : {}) }).returning(claimed);
+    await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${kind})`);
+    return job!;
+  }
+
   return {
     workerId,
 
     /** Adds a job inside the caller's transaction: it exists exactly when the caller's change commits. */
-    async enqueue(tx: Db | Tx, kind: string, payload: Record<string, unknown>, maxAttempts?: number): Promise<Job> {
-      const [job] = await tx.insert(jobs).values({ kind, payload, ...(maxAttempts ? { maxAttempts } : {}) }).returning(claimed);
-      await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${kind})`);
-      return job!;
+    enqueue,
+
+    /**
+     * Adds the run of a repeating job for the period [periodStart, periodStart + everyMs) unless the period has one
+     * already (queued, running, done or failed): every process sharing the database asks when a period begins, and
+     * the advisory lock lets them ask one at a time, so exactly one adds it. Returns whether this call did.
+     */
+    async schedulePeriod(kind: string, periodStart: number, everyMs: number, maxAttempts?: number): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${SCHEDULE_LOCK}, hashtext(${kind}))`);
+        const scheduledFor = sql`(${jobs.payload}->>'scheduledFor')::bigint`;
+        const [existing] = await tx.select({ id: jobs.id }).from(jobs)
+          .where(and(eq(jobs.kind, kind), sql`${scheduledFor} >= ${periodStart} and ${scheduledFor} < ${periodStart + everyMs}`)).limit(1);
+        if (existing) return false;
+        const payload: SchedulePayload = { scheduledFor: periodStart, everyMs };
+        await enqueue(tx, kind, { ...payload }, { maxAttempts, runAfter: new Date(periodStart) });
+        return true;
+      });
     },
 
-    /** Takes the oldest due job, or nothing. Locked rows (another consumer's claim in flight) are skipped, not waited for. */
+    /**
+     * Takes the oldest due job of these kinds (any kind when absent), or nothing. Locked rows (another consumer's
+     * claim in flight) are skipped, not waited for.
+     */
     async claim(kinds?: string[]): Promise<Job | undefined> {
-      const kindFilter = kinds?.length ? sql`and kind in ${kinds}` : sql``;
+      if (kinds?.length === 0) return undefined;
+      const kindFilter = kinds ? sql`and kind in ${kinds}` : sql``;
       const [job] = await db.update(jobs).set({
         state: 'running', lockedAt: sql`now()`, lockedBy: workerId, attempts: sql`${jobs.attempts} + 1`, updatedAt: sql`now()`,
       }).where(eq(jobs.id, sql`(select id from jobs where state = 'queued' and run_after <= now() ${kindFilter}
@@ -88,7 +129,7 @@ export function jobQueue(db: Db, options: QueueOptions = {}) {
     async releaseUnless(runningIds: number[]): Promise<number> {
       const released = await db.update(jobs)
         .set({ state: 'queued', lockedAt: null, lockedBy: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)`, updatedAt: sql`now()` })
-        .where(and(eq(jobs.lockedBy, workerId), eq(jobs.state, 'running'), runningIds.length ? sql`${jobs.id} not in ${runningIds}` : undefined))
+        .where(and(eq(jobs.lockedBy, workerId), eq(jobs.state, 'running'), runningIds.length ? notInArray(jobs.id, runningIds) : undefined))
         .returning({ id: jobs.id });
       return released.length;
     },
@@ -108,22 +149,36 @@ export function jobQueue(db: Db, options: QueueOptions = {}) {
       return { requeued, failed };
     },
 
-    /** When the next queued job becomes due, if any. */
-    async nextDueAt(): Promise<Date | undefined> {
-      const [row] = await db.select({ at: sql<Date>`min(${jobs.runAfter})`.mapWith(jobs.runAfter) }).from(jobs).where(eq(jobs.state, 'queued'));
+    /** When the next queued job of these kinds (any when absent) becomes due, if any. */
+    async nextDueAt(kinds?: string[]): Promise<Date | undefined> {
+      const [row] = await db.select({ at: sql<Date>`min(${jobs.runAfter})`.mapWith(jobs.runAfter) }).from(jobs)
+        .where(and(eq(jobs.state, 'queued'), ofKinds(kinds)));
       return row?.at ?? undefined;
     },
 
-    async counts(): Promise<Record<JobRow['state'], number>> {
-      const rows = await db.select({ state: jobs.state, n: sql<number>`count(*)::int` }).from(jobs).groupBy(jobs.state);
+    /** Jobs per state, of these kinds (every kind when absent). */
+    async counts(kinds?: string[]): Promise<Record<JobRow['state'], number>> {
+      const rows = await db.select({ state: jobs.state, n: sql<number>`count(*)::int` }).from(jobs).where(ofKinds(kinds)).groupBy(jobs.state);
       const result = { queued: 0, running: 0, done: 0, failed: 0 };
       for (const row of rows) result[row.state] = row.n;
       return result;
     },
 
-    /** Finished jobs are history; keep a day of them for looking into problems. */
+    /** Queued jobs of kinds other than these, counted per kind: work nobody with these handlers will take. */
+    async queuedKindsOtherThan(kinds: string[]): Promise<{ kind: string; n: number }[]> {
+      return db.select({ kind: jobs.kind, n: sql<number>`count(*)::int` }).from(jobs)
+        .where(and(eq(jobs.state, 'queued'), kinds.length ? notInArray(jobs.kind, kinds) : undefined)).groupBy(jobs.kind).orderBy(jobs.kind);
+    },
+
+    /**
+     * Finished jobs are history; keep a day of them for looking into problems. The run of a repeating job stays
+     * while its period lasts: it is what tells a restarted process that the period has had its run.
+     */
     async prune(olderThanMs = 86_400_000): Promise<void> {
-      await db.delete(jobs).where(and(eq(jobs.state, 'done'), lt(jobs.updatedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000}::double precision)`)));
+      const periodRunning = sql`(${jobs.payload}->>'everyMs') is not null
+        and (${jobs.payload}->>'scheduledFor')::bigint + (${jobs.payload}->>'everyMs')::bigint > extract(epoch from now()) * 1000`;
+      await db.delete(jobs).where(and(eq(jobs.state, 'done'), lt(jobs.updatedAt, sql`now() - make_interval(secs => ${olderThanMs / 1000}::double precision)`),
+        sql`not coalesce(${periodRunning}, false)`));
     },
   };
 }
