@@ -19,6 +19,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { DomainError, TooManyRequests } from './errors.ts';
 import { capConnectionsPerAddress, capRequestsPerClient } from './http/connections.ts';
+import { titledSchemasAsComponents } from './openapi/components.ts';
 import { bodyDeadline, closeWhenBodyUnread } from './http/slow-bodies.ts';
 import { webDist } from './paths.ts';
 import { createServices, type Services } from './services.ts';
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    transformObject: (document) => ('openapiObject' in document ? titledSchemasAsComponents(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 

@@ -20,8 +20,8 @@ import { metadataFromFields, readUpload, refuseDeclaredOversize, type Upload, ty
 const Duplicates = Type.Array(Type.Object({
   id: Type.String(), title: Type.String(),
   match: Type.Enum(['same-file', 'looks-identical'], { description: 'the same bytes, or an image that looks the same (perceptual hash)' }),
-}));
-const Created = Type.Intersect([AssetSchema, Type.Object({ duplicates: Duplicates })]);
+}, { title: 'Duplicate' }));
+const Created = Type.Intersect([AssetSchema, Type.Object({ duplicates: Duplicates })], { title: 'CreatedAsset' });
 const uploadDoc = {
   consumes: ['multipart/form-data'],
   description: 'multipart/form-data: one `file` part plus optional metadata fields (lists repeated or comma-separated), before or after the file.',

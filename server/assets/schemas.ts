@@ -22,25 +22,26 @@ export const AssetMetadata = Type.Object({
   language: Nullable(Slug),
   expiresAt: Nullable(Type.String({ format: 'date-time' })),
 }, { additionalProperties: false });
-export const AssetMetadataPatch = Type.Partial(AssetMetadata, { additionalProperties: false });
+export const AssetMetadataPatch = Type.Partial(AssetMetadata, { additionalProperties: false, title: 'AssetMetadataPatch' });
 export type AssetMetadataPatch = Static<typeof AssetMetadataPatch>;
 
 export const AssetParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const UserRef = Type.Object({ id: Type.String(), name: Type.String() });
+// Titles name the schemas in the OpenAPI document's components (server/openapi/components.ts).
+const UserRef = Type.Object({ id: Type.String(), name: Type.String() }, { title: 'UserRef' });
 export const VersionSchema = Type.Object({
   number: Type.Integer(), filename: Type.String(), mimeType: Type.String(), size: Type.Integer(), sha256: Type.String(),
   pages: Nullable(Type.Integer()), width: Nullable(Type.Integer()), height: Nullable(Type.Integer()),
   durationSec: Nullable(Type.Number()), createdAt: Type.String(),
-});
+}, { title: 'Version' });
 export const VersionDetail = Type.Intersect([VersionSchema, Type.Object({
   note: Type.String(), uploadedBy: UserRef, previewStatus: Type.String(), previewError: Nullable(Type.String()),
-})]);
+})], { title: 'VersionDetail' });
 
 const FieldChangeSchema = Type.Union([
   Type.Object({ field: Type.Enum(['title', 'description', 'language', 'expiresAt']), from: Nullable(Type.String()), to: Nullable(Type.String()) }),
   Type.Object({ field: Type.Enum(['personas', 'stages', 'products', 'industries', 'tags']), added: Type.Array(Type.String()), removed: Type.Array(Type.String()) }),
-]);
+], { title: 'FieldChange' });
 
 /** Edits of a live asset waiting for review, for marketing and up (sales never get this field). */
 export const PendingChangesSchema = Type.Object({
@@ -55,7 +56,7 @@ export const PendingChangesSchema = Type.Object({
   proposedBy: Type.Array(UserRef),
   proposedAt: Type.String(),
   rejection: Nullable(Type.Object({ comment: Type.String(), by: UserRef, at: Type.String() })),
-}, { description: 'changes waiting for review; sales keep the approved title, description, tags, terms and expiry until they are approved' });
+}, { title: 'PendingChanges', description: 'changes waiting for review; sales keep the approved title, description, tags, terms and expiry until they are approved' });
 
 export const AssetSchema = Type.Object({
   id: Type.String(), title: Type.String(), description: Type.String(),
@@ -75,17 +76,17 @@ export const AssetSchema = Type.Object({
     /** The only picture is the small thumbnail embedded in the file (no LibreOffice on the server): show it at its size. */
     thumbnailOnly: Type.Boolean(),
     /** Why there is no preview or searchable text (a password, a damaged file), in words; null when nothing is wrong. */
-    problem: Type.Optional(Nullable(Type.Object({ code: Type.Enum([...FILE_PROBLEMS]), message: Type.String() }))),
+    problem: Type.Optional(Nullable(Type.Object({ code: Type.Enum([...FILE_PROBLEMS]), message: Type.String() }, { title: 'FileProblem' }))),
   }),
   thumbnailUrl: Nullable(Type.String()),
   downloadUrl: Type.String(),
   versions: Type.Optional(Type.Array(VersionDetail)),
   /** Marketing and up: edits waiting for review (null when none); the fields above stay the approved ones meanwhile. */
   pendingChanges: Type.Optional(Nullable(PendingChangesSchema)),
-});
+}, { title: 'Asset' });
 export type AssetJson = Static<typeof AssetSchema>;
 
-export const AssetList = Type.Object({ items: Type.Array(AssetSchema), nextCursor: Nullable(Type.String()) });
+export const AssetList = Type.Object({ items: Type.Array(AssetSchema), nextCursor: Nullable(Type.String()) }, { title: 'AssetList' });
 
 export const AssetListQuery = Type.Object({
   status: Type.Optional(Type.Enum([...STATUSES])),
@@ -106,7 +107,7 @@ export const DownloadQuery = Type.Object({ version: Type.Optional(Type.Integer({
 export const AuditEntry = Type.Object({
   id: Type.Integer(), action: Type.String(), comment: Nullable(Type.String()), at: Type.String(),
   user: Nullable(UserRef), detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
-});
+}, { title: 'AuditEntry' });
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
 
 export const ReviewCount = Type.Object({ inReview: Type.Integer({ minimum: 0, description: 'assets waiting for approval' }) });

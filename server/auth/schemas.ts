@@ -10,10 +10,11 @@ export const Role = Type.Enum([...ROLES]);
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Password = Type.String({ minLength: 8, maxLength: 200 });
 
-export const Me = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Role });
+// Titles name the schemas in the OpenAPI document's components (server/openapi/components.ts).
+export const Me = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Role }, { title: 'Me' });
 export const User = Type.Object({
   id: Type.String(), email: Type.String(), name: Type.String(), role: Role, disabled: Type.Boolean(), createdAt: Type.String(),
-});
+}, { title: 'User' });
 export const LoginBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export const NewUserBody = Type.Object({
   email: Email, name: Type.String({ maxLength: 200, default: '' }), role: Role, password: Password,
@@ -36,27 +37,27 @@ export const TokenBody = Type.Object({
 export const TokenInfo = Type.Object({
   id: Type.String(), name: Type.String(), scope: TokenScope,
   createdAt: Type.String(), expiresAt: Type.String(), lastUsedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}, { title: 'ApiToken' });
 /** The secret is in this answer only; the server keeps its sha256. */
-export const TokenCreated = Type.Object({ ...TokenInfo.properties, token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown once.' }) });
+export const TokenCreated = Type.Object({ ...TokenInfo.properties, token: Type.String({ description: 'Send as `Authorization: Bearer <token>`; shown once.' }) }, { title: 'ApiTokenCreated' });
 
 export const PasswordChangeBody = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
   newPassword: Password,
 }, { additionalProperties: false });
 
-const UserRef = Type.Object({ id: Type.String(), name: Type.String() });
+const UserRef = Type.Object({ id: Type.String(), name: Type.String() }, { title: 'UserRef' });
 export const Invite = Type.Object({
   id: Type.String(), email: Type.String(), name: Type.String(), role: Role,
   invitedBy: Type.Union([UserRef, Type.Null()]), createdAt: Type.String(), expiresAt: Type.String(),
-});
+}, { title: 'Invite' });
 /** The link (and its token) is in this answer only; the server keeps just a hash. */
-export const InviteCreated = Type.Object({ ...Invite.properties, url: Type.String(), token: Type.String() });
+export const InviteCreated = Type.Object({ ...Invite.properties, url: Type.String(), token: Type.String() }, { title: 'InviteCreated' });
 export const NewInviteBody = Type.Object({
   email: Email, name: Type.String({ maxLength: 200, default: '' }), role: Role,
 }, { additionalProperties: false });
 export const InviteTokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
-export const OpenInvite = Type.Object({ email: Type.String(), name: Type.String(), role: Role, expiresAt: Type.String() });
+export const OpenInvite = Type.Object({ email: Type.String(), name: Type.String(), role: Role, expiresAt: Type.String() }, { title: 'OpenInvite' });
 export const AcceptInviteBody = Type.Object({
   password: Password, name: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });

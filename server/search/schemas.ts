@@ -28,9 +28,10 @@ export const SnippetSchema = Type.Object({
   text: Type.String(),
   /** Matched words as [start, end) offsets into `text`; the UI marks them. */
   highlights: Type.Array(Highlight),
-});
+}, { title: 'SearchSnippet' });
 
-const FacetValue = Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() });
+// Titles name the schemas in the OpenAPI document's components (server/openapi/components.ts).
+const FacetValue = Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() }, { title: 'FacetCount' });
 
 export const SearchResult = Type.Object({
   /** Send it back with the click on a hit (POST /api/events { kind: "click", queryId }). */
@@ -52,9 +53,9 @@ export const SearchResult = Type.Object({
       last30Days: Type.Integer({ description: 'Counted uses by sales in the last 30 days (every event).' }),
       people30Days: Type.Integer({ description: 'Distinct people who used it in the last 30 days ("used by 3 colleagues this month"). Ranking counts one person once a day.' }),
     }),
-  })),
+  }, { title: 'SearchHit' })),
   facets: Type.Object(Object.fromEntries(SEARCH_FACETS.map((f) => [f, Type.Array(FacetValue)])) as Record<(typeof SEARCH_FACETS)[number], ReturnType<typeof Type.Array<typeof FacetValue>>>),
-});
+}, { title: 'SearchResult' });
 
 export const SuggestQuery = Type.Object({ q: Type.Optional(Type.String()) }, { additionalProperties: false });
 export const Suggestions = Type.Object({ suggestions: Type.Array(Type.String()) });

@@ -2,9 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireRole, requireUser } from '../auth/guards.ts';
 import type { Services } from '../services.ts';
+import { FACET_KEYS } from './service.ts';
 
-const TermSchema = Type.Object({ slug: Type.String(), label: Type.String() });
-const FacetSchema = Type.Object({ key: Type.String(), label: Type.String(), multiple: Type.Boolean(), terms: Type.Array(TermSchema) });
+// Titles name the schemas in the OpenAPI document's components (server/openapi/components.ts).
+const TermSchema = Type.Object({ slug: Type.String(), label: Type.String() }, { title: 'Term' });
+const FacetSchema = Type.Object({
+  key: Type.Enum([...FACET_KEYS]), label: Type.String(), multiple: Type.Boolean(), terms: Type.Array(TermSchema),
+}, { title: 'Facet' });
 const FacetParams = Type.Object({ facet: Type.String({ maxLength: 40 }) });
 const TermParams = Type.Object({ facet: Type.String({ maxLength: 40 }), slug: Type.String({ maxLength: 60 }) });
 const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 60 });

@@ -1,139 +1,89 @@
-// The one typed client for the Content Hub HTTP API (see API.md). Types mirror the JSON the server sends.
+// The one typed client for the Content Hub HTTP API (see API.md). Its types are the server's OpenAPI document's,
+// generated into api-schema.d.ts by `npm run api:types`; only what the document cannot say is written here.
+import type { components, paths } from './api-schema.d.ts';
 
-export const ROLES = ['sales', 'marketing', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+type Schemas = components['schemas'];
+type Method = 'get' | 'post' | 'patch' | 'delete';
+/** The JSON body a route answers with, for the given status. */
+type Reply<Path extends keyof paths, M extends Method, Status extends number = 200> =
+  paths[Path][M] extends { responses: { [S in Status]: { content: { 'application/json': infer Body } } } } ? Body : never;
+/** The JSON body a route takes. */
+type RequestBody<Path extends keyof paths, M extends Method> =
+  paths[Path][M] extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
+/** The query parameters of a GET route. */
+type Query<Path extends keyof paths> = paths[Path]['get'] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export const KINDS = ['document', 'presentation', 'spreadsheet', 'image', 'video', 'audio', 'archive', 'other'] as const;
-export type Kind = (typeof KINDS)[number];
+/**
+ * A union's values as a list at run time; the compiler checks the list holds every one of them and nothing else,
+ * so a value the server adds shows up here as an error rather than as a missing filter or option.
+ */
+function everyValueOf<Value extends string>() {
+  return <const List extends readonly Value[]>(list: List & ([Value] extends [List[number]] ? unknown : { missing: Exclude<Value, List[number]> })): List => list;
+}
 
-export const STATUSES = ['draft', 'in_review', 'approved', 'rejected', 'archived'] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const FACET_KEYS = ['persona', 'stage', 'product', 'industry', 'language'] as const;
-export type FacetKey = (typeof FACET_KEYS)[number];
-
-export interface Me { id: string; email: string; name: string; role: Role }
-export interface User extends Me { disabled: boolean; createdAt: string }
-export interface UserRef { id: string; name: string }
+export type Me = Schemas['Me'];
+export type User = Schemas['User'];
+export type UserRef = Schemas['UserRef'];
+export type Role = Me['role'];
+export const ROLES = everyValueOf<Role>()(['sales', 'marketing', 'approver', 'admin']);
 /** A pending invite, as admins list it. */
-export interface Invite { id: string; email: string; name: string; role: Role; invitedBy: UserRef | null; createdAt: string; expiresAt: string }
+export type Invite = Schemas['Invite'];
 /** The one-time link is in this answer only. */
-export interface InviteCreated extends Invite { url: string; token: string }
+export type InviteCreated = Schemas['InviteCreated'];
 /** What the invited person sees on the link. */
-/** What an API token may do within its owner's role (the server's auth/token-scope.ts). */
-export const TOKEN_SCOPES = ['read', 'upload', 'admin'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
-export interface ApiToken { id: string; name: string; scope: TokenScope; createdAt: string; expiresAt: string; lastUsedAt: string | null }
+export type OpenInvite = Schemas['OpenInvite'];
+export type ApiToken = Schemas['ApiToken'];
 /** The secret is in this answer only. */
-export interface ApiTokenCreated extends ApiToken { token: string }
+export type ApiTokenCreated = Schemas['ApiTokenCreated'];
+/** What an API token may do within its owner's role (the server's auth/token-scope.ts). */
+export type TokenScope = ApiToken['scope'];
+export const TOKEN_SCOPES = everyValueOf<TokenScope>()(['read', 'upload', 'admin']);
 
-export interface OpenInvite { email: string; name: string; role: Role; expiresAt: string }
+export type Term = Schemas['Term'];
+export type Facet = Schemas['Facet'];
+export type FacetKey = Facet['key'];
+export const FACET_KEYS = everyValueOf<FacetKey>()(['persona', 'stage', 'product', 'industry', 'language']);
 
-export interface Term { slug: string; label: string }
-export interface Facet { key: FacetKey; label: string; multiple: boolean; terms: Term[] }
-
-export interface Version {
-  number: number; filename: string; mimeType: string; size: number; sha256: string;
-  pages: number | null; width: number | null; height: number | null; durationSec: number | null; createdAt: string;
-}
-export interface VersionDetail extends Version {
-  note: string; uploadedBy: UserRef; previewStatus: string; previewError: string | null;
-}
-
-export interface Asset {
-  id: string; title: string; description: string; kind: Kind; status: Status;
-  tags: string[]; personas: string[]; stages: string[]; products: string[]; industries: string[]; language: string | null;
-  owner: UserRef;
-  createdAt: string; updatedAt: string; approvedAt: string | null; expiresAt: string | null;
-  version: Version;
-  /** Number of the version sales get; null until one is approved. */
-  approvedVersion: number | null;
-  preview: {
-    status: 'pending' | 'ready' | 'failed' | 'none'; error?: string | null; pages: number; thumbnailOnly: boolean;
-    /** Why the file has no preview or searchable text, in a sentence; null when nothing is wrong. */
-    problem?: FileProblem | null;
-  };
-  thumbnailUrl: string | null;
-  downloadUrl: string;
-  /** Present for marketing and up, newest first. */
-  versions?: VersionDetail[];
-  /** Marketing and up: edits of a live asset waiting for review; the fields above stay the approved ones meanwhile. */
-  pendingChanges?: PendingChanges | null;
-}
-
+export type Asset = Schemas['Asset'];
+export type Kind = Asset['kind'];
+export const KINDS = everyValueOf<Kind>()(['document', 'presentation', 'spreadsheet', 'image', 'video', 'audio', 'archive', 'other']);
+export type Status = Asset['status'];
+export const STATUSES = everyValueOf<Status>()(['draft', 'in_review', 'approved', 'rejected', 'archived']);
+export type Version = Schemas['Version'];
+export type VersionDetail = Schemas['VersionDetail'];
 /** What a PATCH of a live asset proposes: sales keep the asset's approved fields until an approver approves these. */
-export interface PendingChanges {
-  /** Approved → proposed, field by field. */
-  changes: FieldChange[];
-  /** The proposed value of each changed field (lists whole). */
-  values: Partial<AssetMetadata>;
-  proposedBy: UserRef[];
-  proposedAt: string;
-  /** Set when an approver sent the proposal back. */
-  rejection: { comment: string; by: UserRef; at: string } | null;
-}
-export interface FileProblem { code: 'password-protected' | 'damaged' | 'unreadable'; message: string }
-export interface Duplicate { id: string; title: string }
-export type CreatedAsset = Asset & { duplicates: Duplicate[] };
-
-export interface Page<T> { items: T[]; nextCursor: string | null }
-
-export interface AuditEntry {
-  id: number; action: string; comment: string | null; at: string;
-  user: UserRef | null; detail: Record<string, unknown> | null;
-}
-
+export type PendingChanges = Schemas['PendingChanges'];
+/** Why the file has no preview or searchable text, in a sentence. */
+export type FileProblem = Schemas['FileProblem'];
+/** An asset already in the library with the same file (or, for an image, one that looks the same). */
+export type Duplicate = Schemas['Duplicate'];
+export type CreatedAsset = Schemas['CreatedAsset'];
+export type AssetPage = Schemas['AssetList'];
+export type AuditEntry = Schemas['AuditEntry'];
 /** One field an edit changed (detail.changes of an `updated` entry): text fields old → new, lists added and removed. */
-export type FieldChange =
-  | { field: 'title' | 'description' | 'language' | 'expiresAt'; from: string | null; to: string | null }
-  | { field: 'personas' | 'stages' | 'products' | 'industries' | 'tags'; added: string[]; removed: string[] };
+export type FieldChange = Schemas['FieldChange'];
 
-/** Metadata marketing sets on an asset: the body of PATCH /api/assets/:id. */
-export interface AssetMetadata {
-  title: string; description: string;
-  personas: string[]; stages: string[]; products: string[]; industries: string[]; tags: string[];
-  language: string | null; expiresAt: string | null;
-}
-
+/** Metadata marketing sets on an asset: the body of PATCH /api/assets/:id, every field given. */
+export type AssetMetadata = Required<Schemas['AssetMetadataPatch']>;
 /** Filters of GET /api/assets. Facets take one slug each. */
-export interface AssetFilters {
-  status?: Status; owner?: string; persona?: string; stage?: string; kind?: Kind;
-  product?: string; industry?: string; language?: string; tag?: string;
-  sort?: 'updated' | 'created' | 'title';
-}
+export type AssetFilters = Omit<Query<'/api/assets'>, 'limit' | 'cursor'>;
 
-export type EventKind = 'view' | 'click' | 'copy_link' | 'presented';
+export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
-/** Facets search counts and filters on: the taxonomy's, plus the kind of file. */
-export const SEARCH_FACETS = ['persona', 'stage', 'kind', 'product', 'industry', 'language'] as const;
-export type SearchFacet = (typeof SEARCH_FACETS)[number];
-/** Filters of GET /api/search: any of the values within a facet, every facet (and free tag) at once. */
-export type SearchFilters = Partial<Record<SearchFacet | 'tag', string[]>>;
-export interface SearchParams extends SearchFilters { q?: string; limit?: number; offset?: number }
-
-export type SnippetField = 'title' | 'tags' | 'labels' | 'filename' | 'description' | 'text';
+export type SearchResult = Schemas['SearchResult'];
+export type SearchHit = Schemas['SearchHit'];
 /** Why a hit matched: a piece of one field, the matched words as [start, end) offsets into `text`. */
-export interface SearchSnippet { field: SnippetField; text: string; highlights: { start: number; end: number }[] }
-export interface FacetCount { value: string; label: string; count: number }
-export interface SearchHit {
-  asset: Asset; score: number; snippet: SearchSnippet | null;
-  /** Matches every word of the query (the hits that do come first). */
-  matchesAll: boolean;
-  /** Counted uses by sales in the last 30 days (events), and the distinct people behind them. */
-  usage: { last30Days: number; people30Days: number };
-}
-export interface SearchResult {
-  /** Sent back with a click on one of the hits. */
-  queryId: string;
-  /** The query as the server understood it: empty for punctuation alone. */
-  query: string;
-  total: number;
-  /** Of `total`, the hits that match only some of the words; they follow those matching all. */
-  partialCount: number;
-  hits: SearchHit[];
-  /** Per facet, the values found with how many results each would give (a facet's own selection aside). */
-  facets: Record<SearchFacet, FacetCount[]>;
-}
+export type SearchSnippet = Schemas['SearchSnippet'];
+export type SnippetField = SearchSnippet['field'];
+export type FacetCount = Schemas['FacetCount'];
+/** Facets search counts and filters on: the taxonomy's, plus the kind of file. */
+export type SearchFacet = keyof SearchResult['facets'];
+export const SEARCH_FACETS = everyValueOf<SearchFacet>()(['persona', 'stage', 'kind', 'product', 'industry', 'language']);
+/** Query of GET /api/search; the server fills in what is left out. */
+export type SearchParams = Partial<Query<'/api/search'>>;
+/** Filters of GET /api/search: any of the values within a facet, every facet (and free tag) at once. */
+export type SearchFilters = Pick<SearchParams, SearchFacet | 'tag'>;
+
 export type WorkflowAction = 'submit' | 'approve' | 'reject' | 'archive' | 'restore';
 
 /** An error reply from the server, or a network failure (status 0). */
@@ -241,11 +191,7 @@ function sendForm<T>(url: string, form: FormData, onProgress: (fraction: number)
 }
 
 /** Fields of an upload form; lists are sent comma-separated. */
-export interface UploadFields {
-  title?: string; description?: string;
-  personas?: string[]; stages?: string[]; products?: string[]; industries?: string[]; tags?: string[];
-  language?: string | null; expiresAt?: string | null;
-}
+export type UploadFields = Partial<AssetMetadata>;
 
 function uploadForm(fields: UploadFields, file: File): FormData {
   const form = new FormData();
@@ -269,18 +215,18 @@ function versionForm(file: File, note: string): FormData {
 export const api = {
   // Session
   me: () => request<Me>('GET', '/api/me'),
-  login: (email: string, password: string) => request<{ user: User }>('POST', '/api/auth/login', { email, password }),
+  login: (email: string, password: string) => request<Reply<'/api/auth/login', 'post'>>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   /** Ends the user's other sessions and API tokens; this one stays signed in. */
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
-  apiTokens: () => request<{ items: ApiToken[] }>('GET', '/api/auth/tokens').then((r) => r.items),
+  apiTokens: () => request<Reply<'/api/auth/tokens', 'get'>>('GET', '/api/auth/tokens').then((r) => r.items),
   createApiToken: (name: string, scope: TokenScope, expiresInDays: number) =>
     request<ApiTokenCreated>('POST', '/api/auth/tokens', { name, scope, expiresInDays }),
   deleteApiToken: (id: string) => request<void>('DELETE', `/api/auth/tokens/${encodeURIComponent(id)}`),
 
   // Taxonomy
-  taxonomy: () => request<{ facets: Facet[] }>('GET', '/api/taxonomy').then((r) => r.facets),
+  taxonomy: () => request<Reply<'/api/taxonomy', 'get'>>('GET', '/api/taxonomy').then((r) => r.facets),
   addTerm: (facet: FacetKey, label: string) => request<Term>('POST', `/api/taxonomy/${facet}/terms`, { label }),
   renameTerm: (facet: FacetKey, slug: string, label: string) =>
     request<Term>('PATCH', `/api/taxonomy/${facet}/terms/${encodeURIComponent(slug)}`, { label }),
@@ -288,13 +234,13 @@ export const api = {
 
   // Assets
   assets: (filters: AssetFilters, cursor?: string | null, limit = 48) =>
-    request<Page<Asset>>('GET', `/api/assets${queryString({ ...filters, cursor, limit })}`),
+    request<AssetPage>('GET', `/api/assets${queryString({ ...filters, cursor, limit })}`),
   asset: (id: string) => request<Asset>('GET', `/api/assets/${encodeURIComponent(id)}`),
   updateAsset: (id: string, metadata: Partial<AssetMetadata>) => request<Asset>('PATCH', `/api/assets/${encodeURIComponent(id)}`, metadata),
   deleteAsset: (id: string) => request<void>('DELETE', `/api/assets/${encodeURIComponent(id)}`),
   /** How many assets wait in review (approvers). */
-  reviewCount: () => request<{ inReview: number }>('GET', '/api/assets/review-count').then((r) => r.inReview),
-  audit: (id: string) => request<{ items: AuditEntry[] }>('GET', `/api/assets/${encodeURIComponent(id)}/audit`).then((r) => r.items),
+  reviewCount: () => request<Reply<'/api/assets/review-count', 'get'>>('GET', '/api/assets/review-count').then((r) => r.inReview),
+  audit: (id: string) => request<Reply<'/api/assets/{id}/audit', 'get'>>('GET', `/api/assets/${encodeURIComponent(id)}/audit`).then((r) => r.items),
   workflow: (id: string, action: WorkflowAction, comment?: string) =>
     request<Asset>('POST', `/api/assets/${encodeURIComponent(id)}/${action}`, comment ? { comment } : {}),
   upload: (fields: UploadFields, file: File, onProgress: (fraction: number) => void) =>
@@ -308,24 +254,24 @@ export const api = {
   search: (params: SearchParams, signal?: AbortSignal) =>
     request<SearchResult>('GET', `/api/search${queryString({ ...params })}`, undefined, signal),
   suggest: (q: string, signal?: AbortSignal) =>
-    request<{ suggestions: string[] }>('GET', `/api/search/suggest${queryString({ q })}`, undefined, signal).then((r) => r.suggestions),
+    request<Reply<'/api/search/suggest', 'get'>>('GET', `/api/search/suggest${queryString({ q })}`, undefined, signal).then((r) => r.suggestions),
 
   // Usage
   /** `queryId` ties a click to the search whose hit was opened. */
   event: (assetId: string, kind: EventKind, queryId?: string) =>
-    request<{ accepted: boolean }>('POST', '/api/events', queryId ? { assetId, kind, queryId } : { assetId, kind }),
+    request<Reply<'/api/events', 'post', 202>>('POST', '/api/events', queryId ? { assetId, kind, queryId } : { assetId, kind }),
 
   // Users (admin)
-  users: () => request<Page<User>>('GET', '/api/users').then((r) => r.items),
-  createUser: (user: { email: string; name: string; role: Role; password: string }) => request<User>('POST', '/api/users', user),
-  updateUser: (id: string, changes: { name?: string; role?: Role; disabled?: boolean; password?: string }) =>
+  users: () => request<Reply<'/api/users', 'get'>>('GET', '/api/users').then((r) => r.items),
+  createUser: (user: RequestBody<'/api/users', 'post'>) => request<User>('POST', '/api/users', user),
+  updateUser: (id: string, changes: RequestBody<'/api/users/{id}', 'patch'>) =>
     request<User>('PATCH', `/api/users/${encodeURIComponent(id)}`, changes),
-  invites: () => request<Page<Invite>>('GET', '/api/invites').then((r) => r.items),
-  createInvite: (invite: { email: string; name: string; role: Role }) => request<InviteCreated>('POST', '/api/invites', invite),
+  invites: () => request<Reply<'/api/invites', 'get'>>('GET', '/api/invites').then((r) => r.items),
+  createInvite: (invite: RequestBody<'/api/invites', 'post'>) => request<InviteCreated>('POST', '/api/invites', invite),
   revokeInvite: (id: string) => request<void>('DELETE', `/api/invites/${encodeURIComponent(id)}`),
 
   // Invites (public: the token in the link is the credential)
   openInvite: (token: string) => request<OpenInvite>('GET', `/api/invites/by-token/${encodeURIComponent(token)}`),
   acceptInvite: (token: string, password: string, name: string) =>
-    request<{ user: User }>('POST', `/api/invites/by-token/${encodeURIComponent(token)}/accept`, { password, name }),
+    request<Reply<'/api/invites/by-token/{token}/accept', 'post'>>('POST', `/api/invites/by-token/${encodeURIComponent(token)}/accept`, { password, name }),
 };
