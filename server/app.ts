@@ -192,6 +192,8 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     await unlistenSearch().catch(() => {});
     // Before the database goes: running jobs are handed back to the queue.
     await services.processing.stop();
+    // Last before the database goes: the usage events and searches still buffered are written.
+    await services.usage.close();
     if (!database) await db.close();
   });
   return app as unknown as App;

@@ -94,6 +94,8 @@ async function runHere(config: Config, name: string, argv: string[]): Promise<nu
     return await runCommand(services, { command: name, argv }, terminal, new AbortController().signal, 'cli');
   } finally {
     await services.processing.stop();
+    // What a command recorded (the demo's usage) is written before the database closes.
+    await services.usage.close();
     await database.close();
   }
 }
