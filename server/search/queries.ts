@@ -250,13 +250,18 @@ export async function assetsUsedSince(db: Db, afterId: number): Promise<{ assetI
   return { assetIds: rows.filter((row) => row.used).map((row) => row.assetId), lastEventId };
 }
 
-export interface SearchLogEntry { id: string; userId: string; query: string; filters: SearchFilters; resultCount: number }
+export interface SearchLogEntry {
+  id: string; userId: string; query: string; filters: SearchFilters; resultCount: number;
+  /** The assets the search showed, best first; counted: whether reports count it (access's countsAsUse). */
+  shownAssetIds: string[]; counted: boolean;
+}
 
 /** Writes logged searches in one statement. */
 export async function logSearches(db: Db, entries: SearchLogEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.insert(searchLog).values(entries.map((entry) => ({
     id: entry.id, userId: entry.userId, query: entry.query, resultCount: entry.resultCount,
+    shownAssetIds: entry.shownAssetIds, counted: entry.counted,
     filters: Object.fromEntries(Object.entries(entry.filters).filter(([, v]) => v?.length)) as Record<string, string[]>,
   })));
 }

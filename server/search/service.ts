@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { audienceOf } from '../access/visibility.ts';
+import { audienceOf, countsAsUse } from '../access/visibility.ts';
 import { toAssetJson } from '../assets/queries.ts';
 import { KINDS } from '../assets/file-type.ts';
 import type { AssetJson } from '../assets/schemas.ts';
@@ -49,6 +49,8 @@ const SNIPPET_READS = [16_384, SCAN_LIMIT];
 /** Searches are logged in batches at most this old, so no search waits for the log's commit. */
 const LOG_FLUSH_MS = 50;
 const LOG_BATCH = 500;
+/** Hits of a search the log keeps (a first page's worth). */
+const SHOWN_LOGGED = 20;
 /** While the database is away, searches wait this long for another try, this many at most (the oldest go first). */
 const LOG_RETRY_MS = 5_000;
 const LOG_HELD = 20 * LOG_BATCH;
@@ -592,7 +594,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, opt
       const query = parseQuery(params.q ?? '');
       const outcome = index.query({ query, audience: audienceOf(user), filters, limit: params.limit, offset: params.offset, now: Date.now() });
       const queryId = randomUUID();
-      logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
+      // The hits shown (up to SHOWN_LOGGED), so reports can tell an asset never shown from one shown and not opened.
+      logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total,
+        shownAssetIds: outcome.hits.slice(0, SHOWN_LOGGED).map((h) => h.assetId), counted: countsAsUse(user) });
       const [names, starts, byFacet] = await Promise.all([
         ownerName(outcome.hits.flatMap((h) => sources.get(h.assetId)?.row.ownerId ?? [])),
         snippetTexts(outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_READS[0]!),
