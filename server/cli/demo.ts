@@ -1,100 +1,151 @@
-// npm run demo: fills an instance with demo users and a realistic library, so the product can be tried at once.
-// Uses the same services as the API (nothing bypasses the upload checks or the workflow); with a server running on the
-// embedded database, the server runs it, so the library is searchable the moment it is there.
+// npm run demo: fills an empty instance with demo people, a library of a few dozen assets across every persona and
+// stage, and 90 days of use and searches, so a newcomer sees the product and its usage reports alive at once.
+// The people and assets go through the same services as the API (nothing bypasses the upload checks or the workflow;
+// files, blobs and processing jobs are real); only the backdated history (dates of the workflow, events, searches)
+// is written straight in, since the services only ever write "now". With a server running on the embedded database,
+// the server runs it, so the library is searchable the moment it is there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
-import sharp from 'sharp';
-import type { CurrentUser, Role } from '../auth/roles.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { CurrentUser } from '../auth/roles.ts';
+import { assets as assetsTable, assetVersions, auditLog } from '../db/schema.ts';
+import type { Services } from '../services.ts';
 import { defineCommand, UsageError } from './command.ts';
+import { docxDocument, pdfDocument, pngPicture, pptxDeck, type DocumentContent } from './demo-content.ts';
+import { generateHistory, insertHistory, seededRandom, type HistoryPerson, type MadeAsset } from './demo-history.ts';
+import { DEMO_PASSWORD, LIBRARY, PEOPLE, type DemoAsset } from './demo-library.ts';
 
-const PASSWORD = 'demo-password';
-const PEOPLE: { email: string; name: string; role: Role }[] = [
-  { email: 'maya@demo.local', name: 'Maya Marketing', role: 'marketing' },
-  { email: 'arno@demo.local', name: 'Arno Approver', role: 'approver' },
-  { email: 'sam@demo.local', name: 'Sam Sales', role: 'sales' },
-];
+const DAY_MS = 86_400_000;
+/** When the archived assets were retired. */
+const RETIRED_DAYS_AGO = 100;
+/** The same seed, the same history: demos, screenshots and tests look alike. */
+const HISTORY_SEED = 16;
+const UPLOADS_AT_ONCE = 4;
 
-interface DemoAsset { title: string; description: string; personas: string[]; stages: string[]; industries?: string[]; language?: string; tags: string[]; kind: 'pdf' | 'png'; state: 'approved' | 'in_review' | 'draft'; pages?: string[] }
-
-const LIBRARY: DemoAsset[] = [
-  { title: 'ROI calculator for finance leaders', description: 'Three-year total cost of ownership and payback model.', personas: ['cfo'], stages: ['evaluation'], tags: ['roi', 'tco'], kind: 'pdf', state: 'approved', pages: ['Return on investment', 'Payback in 14 months', 'Assumptions'] },
-  { title: 'Security and compliance whitepaper', description: 'SOC 2, ISO 27001, data residency and encryption at rest.', personas: ['cio'], stages: ['consideration', 'evaluation'], industries: ['financial-services', 'healthcare'], tags: ['security', 'compliance'], kind: 'pdf', state: 'approved', pages: ['Security overview', 'Encryption and key management', 'Certifications'] },
-  { title: 'Étude de cas — Banque Alpine', description: 'Comment une banque régionale a réduit ses délais de 40 %.', personas: ['cfo', 'head-of-sales'], stages: ['intent'], industries: ['financial-services'], language: 'fr', tags: ['case study', 'banque'], kind: 'pdf', state: 'approved', pages: ['Étude de cas', 'Résultats'] },
-  { title: 'Case study: Northwind Retail', description: 'Store-level analytics rolled out to 300 shops in eight weeks.', personas: ['head-of-sales', 'marketing-leader'], stages: ['intent', 'evaluation'], industries: ['retail'], language: 'en', tags: ['case study'], kind: 'pdf', state: 'approved', pages: ['Northwind Retail', 'Results after one quarter'] },
-  { title: 'Product overview one-pager', description: 'What the platform does, in one page.', personas: ['end-user', 'marketing-leader'], stages: ['awareness', 'interest'], tags: ['overview'], kind: 'pdf', state: 'approved', pages: ['The platform in one page'] },
-  { title: 'Procurement FAQ', description: 'Contract terms, invoicing, data processing agreement.', personas: ['procurement'], stages: ['purchase'], tags: ['faq', 'legal'], kind: 'pdf', state: 'approved', pages: ['Procurement questions', 'Data processing agreement'] },
-  { title: 'Industry trends report 2026', description: 'Survey of 1,200 operations leaders.', personas: ['cio', 'marketing-leader'], stages: ['awareness'], tags: ['report', 'research'], kind: 'pdf', state: 'approved', pages: ['Trends report', 'Key findings', 'Methodology'] },
-  { title: 'Competitive battlecard', description: 'How we compare, objection handling, proof points.', personas: ['head-of-sales'], stages: ['evaluation'], tags: ['battlecard', 'competition'], kind: 'pdf', state: 'approved', pages: ['Battlecard', 'Objections'] },
-  { title: 'Implementation plan template', description: 'A 90-day rollout plan to adapt with the customer.', personas: ['cio', 'end-user'], stages: ['purchase'], tags: ['onboarding'], kind: 'pdf', state: 'in_review', pages: ['90-day plan'] },
-  { title: 'Healthcare solution brief', description: 'Patient data workflows with audit trails.', personas: ['cio'], stages: ['consideration'], industries: ['healthcare'], tags: ['brief'], kind: 'pdf', state: 'in_review', pages: ['Healthcare brief'] },
-  { title: 'Webinar banner — spring launch', description: 'Banner for the spring launch webinar invitations.', personas: ['marketing-leader'], stages: ['awareness'], tags: ['banner', 'webinar'], kind: 'png', state: 'approved' },
-  { title: 'Pricing sheet (draft)', description: 'New tiers, not yet approved.', personas: ['cfo', 'procurement'], stages: ['intent'], tags: ['pricing'], kind: 'pdf', state: 'draft', pages: ['Pricing'] },
-  { title: 'Manufacturing customer quote card', description: 'Quote card for social posts.', personas: ['end-user'], stages: ['interest'], industries: ['manufacturing'], tags: ['social'], kind: 'png', state: 'approved' },
-];
-
-async function pdfFile(title: string, pages: string[]): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const ascii = (s: string) => s.normalize('NFKD').replace(/[^\x20-\x7e]/g, '');
-  for (const [i, heading] of pages.entries()) {
-    const page = doc.addPage([842, 595]);
-    page.drawRectangle({ x: 0, y: 515, width: 842, height: 80, color: rgb(0.15, 0.33, 0.85) });
-    page.drawText(ascii(title), { x: 40, y: 545, size: 24, font: bold, color: rgb(1, 1, 1) });
-    page.drawText(ascii(heading), { x: 40, y: 450, size: 32, font: bold, color: rgb(0.1, 0.12, 0.2) });
-    page.drawText(`Page ${i + 1} of ${pages.length}`, { x: 40, y: 40, size: 12, font, color: rgb(0.4, 0.4, 0.45) });
+async function fileOf(entry: DemoAsset, index: number): Promise<Buffer> {
+  const hue = (index * 47 + 200) % 360;
+  if (entry.format === 'png') {
+    const picture = entry.picture ?? { style: 'banner', subtitle: entry.description };
+    return pngPicture({ ...picture, title: picture.headline ?? entry.title, hue });
   }
-  doc.setTitle(ascii(title));
-  return Buffer.from(await doc.save());
+  const content: DocumentContent = { title: entry.title, subtitle: entry.description, sections: entry.sections ?? [], hue };
+  if (entry.format === 'pdf') return pdfDocument(content);
+  if (entry.format === 'pptx') return pptxDeck(content);
+  return docxDocument(content);
 }
 
-async function pngFile(title: string, hue: number): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><defs><linearGradient id="g" x1="0" x2="1" y1="0" y2="1"><stop offset="0" stop-color="hsl(${hue},70%,45%)"/><stop offset="1" stop-color="hsl(${(hue + 60) % 360},70%,35%)"/></linearGradient></defs><rect width="1200" height="630" fill="url(#g)"/><text x="60" y="340" font-family="sans-serif" font-size="56" font-weight="700" fill="#fff">${title.replace(/[<&>]/g, '')}</text></svg>`;
-  return sharp(Buffer.from(svg)).png().toBuffer();
+const fileNameOf = (entry: DemoAsset) =>
+  `${entry.title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').toLowerCase()}.${entry.format}`;
+
+/** Uploads one catalogue entry and takes it through the workflow to its state; returns its id. */
+async function makeAsset({ assets, blobs, config }: Services, entry: DemoAsset, file: string, people: Map<string, CurrentUser>, now: Date): Promise<string> {
+  const owner = people.get(entry.owner ?? PEOPLE[0]!.email)!;
+  const approver = [...people.values()].find((p) => p.role === 'approver')!;
+  const received = await blobs.receive(fs.createReadStream(file), config.maxUploadBytes, () => new Error(`${file} is larger than MAX_UPLOAD_BYTES`));
+  const asset = await assets.create(owner, {
+    title: entry.title, description: entry.description, personas: entry.personas, stages: entry.stages,
+    industries: entry.industries ?? [], tags: entry.tags, language: entry.language ?? 'en',
+    expiresAt: entry.expiresInDays ? new Date(now.getTime() + entry.expiresInDays * DAY_MS).toISOString() : null,
+  }, { received, fileName: fileNameOf(entry) });
+  if (entry.state === 'draft') return asset.id;
+  await assets.submit(owner, asset.id);
+  if (entry.state === 'in_review') return asset.id;
+  await assets.approve(approver, asset.id, 'Approved for the sales library');
+  if (entry.state === 'archived') await assets.archive(approver, asset.id, 'Replaced by the 2026 trends report');
+  return asset.id;
+}
+
+/** Moves an asset's workflow into the past: uploaded, submitted, approved (and retired) on the days its entry says. */
+async function backdate(services: Services, made: { entry: DemoAsset; id: string }[], now: Date): Promise<MadeAsset[]> {
+  const { db } = services.database;
+  const ago = (days: number, hour = 10) => new Date(Math.floor(now.getTime() / DAY_MS - days) * DAY_MS + hour * 3_600_000);
+  const result: MadeAsset[] = [];
+  const versions = new Map((await db.select({ id: assetsTable.id, approved: assetsTable.approvedVersionId }).from(assetsTable)
+    .where(inArray(assetsTable.id, made.map((m) => m.id)))).map((row) => [row.id, row.approved]));
+  await db.transaction(async (tx) => {
+    for (const { entry, id } of made) {
+      const everApproved = entry.state === 'approved' || entry.state === 'archived';
+      // Live assets were uploaded a week before approval and submitted two days before it; the rest are recent work.
+      const created = everApproved ? ago(entry.ageDays + 7, 9) : ago(entry.ageDays, 9);
+      const submitted = everApproved ? ago(entry.ageDays + 2, 15) : ago(Math.max(0, entry.ageDays - 1), 15);
+      const approved = everApproved ? ago(entry.ageDays, 11) : null;
+      const retired = entry.state === 'archived' ? ago(RETIRED_DAYS_AGO, 16) : null;
+      const lastChange = retired ?? approved ?? (entry.state === 'in_review' ? submitted : created);
+      await tx.update(assetsTable).set({ createdAt: created, updatedAt: lastChange, ...(approved ? { approvedAt: approved } : {}) }).where(eq(assetsTable.id, id));
+      await tx.update(assetVersions).set({ createdAt: created }).where(eq(assetVersions.assetId, id));
+      await tx.update(auditLog).set({
+        at: sql`case ${auditLog.action} when 'created' then ${created.toISOString()}::timestamptz when 'submitted' then ${submitted.toISOString()}::timestamptz
+          when 'approved' then ${(approved ?? now).toISOString()}::timestamptz when 'archived' then ${(retired ?? now).toISOString()}::timestamptz else ${auditLog.at} end`,
+      }).where(eq(auditLog.assetId, id));
+      result.push({ entry, id, versionId: versions.get(id) ?? null, liveFrom: approved, liveUntil: retired });
+    }
+  });
+  return result;
 }
 
 export default defineCommand({
-  usage: 'usage: npm run demo   (adds demo users and a small tagged library; does nothing when they are there already)',
+  usage: 'usage: npm run demo   (adds demo people, a library of about 40 assets and 90 days of use; does nothing when they are there already)',
 
   parse(argv) {
     if (argv.length) throw new UsageError(`npm run demo takes no arguments, got ${argv.join(' ')}`);
     return {};
   },
 
-  async run({ services: { auth, assets, blobs, config, usage }, out }) {
+  async run({ services, out, host }) {
+    const { auth, search } = services;
     if (await auth.findUserByEmail(PEOPLE[0]!.email)) {
       out.print('the demo data is already here; sign in as one of:');
     } else {
-      const users = new Map<Role, CurrentUser>();
-      for (const person of PEOPLE) users.set(person.role, await auth.createUser({ ...person, password: PASSWORD }));
+      const started = Date.now();
+      const now = new Date();
+      const people = new Map<string, CurrentUser>();
+      for (const person of PEOPLE) {
+        people.set(person.email, await auth.createUser({ email: person.email, name: person.name, role: person.role, password: DEMO_PASSWORD }));
+        out.progress(`added ${people.size}/${PEOPLE.length} people`);
+      }
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-demo-'));
+      const made: { entry: DemoAsset; id: string }[] = [];
       try {
-        for (const [i, item] of LIBRARY.entries()) {
-          const content = item.kind === 'pdf' ? await pdfFile(item.title, item.pages ?? [item.title]) : await pngFile(item.title, i * 47);
-          const file = path.join(tmp, `${i}.${item.kind}`);
-          fs.writeFileSync(file, content);
-          const received = await blobs.receive(fs.createReadStream(file), config.maxUploadBytes, () => new Error('too large'));
-          const fileName = `${item.title.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').toLowerCase()}.${item.kind}`;
-          const asset = await assets.create(users.get('marketing')!, {
-            title: item.title, description: item.description, personas: item.personas, stages: item.stages,
-            industries: item.industries ?? [], tags: item.tags, language: item.language ?? 'en',
-          }, { received, fileName });
-          if (item.state !== 'draft') await assets.submit(users.get('marketing')!, asset.id);
-          if (item.state === 'approved') {
-            await assets.approve(users.get('approver')!, asset.id, 'Looks good');
-            // Some use by sales, so the library and reports have something to show.
-            for (let n = 0; n < (i * 7) % 5; n++) await usage.record(users.get('sales')!, { assetId: asset.id, kind: n % 2 ? 'download' : 'view' });
+        // A few uploads at a time: each waits mostly on fsync (the blob store's durability), and those waits overlap.
+        // The first failure stops the others before the temp directory goes; it is the one reported.
+        let next = 0;
+        let failed = false;
+        const uploader = async () => {
+          while (!failed && next < LIBRARY.length) {
+            const i = next++;
+            const entry = LIBRARY[i]!;
+            try {
+              const file = path.join(tmp, `${i}-${fileNameOf(entry)}`);
+              fs.writeFileSync(file, await fileOf(entry, i));
+              made[i] = { entry, id: await makeAsset(services, entry, file, people, now) };
+            } catch (error) {
+              failed = true;
+              throw error;
+            }
+            out.progress(`created ${made.filter(Boolean).length}/${LIBRARY.length} assets`);
           }
-          out.progress(`created ${i + 1}/${LIBRARY.length} assets`);
-        }
+        };
+        const outcomes = await Promise.allSettled(Array.from({ length: UPLOADS_AT_ONCE }, uploader));
+        const failure = outcomes.find((o) => o.status === 'rejected');
+        if (failure) throw failure.reason;
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
-      out.print('demo data created; sign in as one of:');
+
+      const library = await backdate(services, made, now);
+      const historyPeople: HistoryPerson[] = PEOPLE.map((p) => ({ id: people.get(p.email)!.id, role: p.role, activity: p.activity ?? 1 }));
+      const history = generateHistory(library, historyPeople, now, seededRandom(HISTORY_SEED));
+      await insertHistory(services.database.db, history, (line) => out.progress(line));
+      // The search index ranks by freshness and use: it learns of the new dates now, and of the use at its next refresh.
+      for (const { id } of library) await search.assetChanged(id);
+      if (host === 'server') await search.refreshUsage();
+
+      const live = library.filter((a) => a.liveFrom && !a.liveUntil).length;
+      out.print(`demo data created in ${((Date.now() - started) / 1000).toFixed(1)} s: ${PEOPLE.length} people, ${library.length} assets (${live} live), `
+        + `${history.events.length} usage events and ${history.searches.length} searches over 90 days; sign in as one of:`);
     }
-    for (const person of PEOPLE) out.print(`  ${person.email.padEnd(20)} ${PASSWORD}   (${person.role})`);
+    for (const person of PEOPLE) out.print(`  ${person.email.padEnd(20)} ${DEMO_PASSWORD}   (${person.role})`);
     return 0;
   },
 });

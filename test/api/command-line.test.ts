@@ -12,8 +12,10 @@ import { command as runCommand, finished, freePort, processDatabase, root, signI
 const serverUrl = process.env.DATABASE_URL;
 const embedded = !serverUrl;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-cli-'));
+// LibreOffice off: it would render the demo's decks and documents in the reprocess step, seconds each, and nothing
+// here is about Office previews (test/api/processing-libreoffice.test.ts is).
 const env: Record<string, string> = {
-  DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', PROCESSING_THREADS: '1',
+  DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', PROCESSING_THREADS: '1', LIBREOFFICE: 'off',
   ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'root-password',
 };
 
@@ -80,12 +82,12 @@ describe(`commands beside a running server (${embedded ? 'embedded PGlite' : 'Po
 
       const reprocessed = await command('reprocess', '--all');
       expect(reprocessed.code, reprocessed.stderr).toBe(0);
-      expect(reprocessed.stdout).toContain('queued 13 versions');
+      expect(reprocessed.stdout).toContain('queued 43 versions');
       expect(reprocessed.stdout).toMatch(/done in [\d.]+ s; 0 job\(s\) failed/);
 
       const scan = await command('storage', 'scan', '--verify');
       expect(scan.code, scan.stdout + scan.stderr).toBe(0);
-      expect(scan.stdout).toContain('13 blobs in the database, 13 files on disk');
+      expect(scan.stdout).toContain('43 blobs in the database, 43 files on disk');
       expect(scan.stdout).toContain('corrupt files: 0');
 
       const usage = await command('user', 'add', '--email', 'x@example.com');
