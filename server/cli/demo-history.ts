@@ -23,6 +23,8 @@ const MINUTE_MS = 60_000;
 /** Monday to Friday carry the work; weekends see a little. Index: Date.getUTCDay() (0 = Sunday). */
 const WEEKDAY_WEIGHT = [0.08, 1, 1.05, 1, 0.95, 0.75, 0.12];
 const INSERT_BATCH = 1_000;
+/** Hits a logged search keeps, as search does (its first page). */
+const SHOWN_PER_SEARCH = 20;
 
 /** mulberry32: small, fast and seedable; Math.random cannot be seeded. */
 export function seededRandom(seed: number): () => number {
@@ -75,18 +77,23 @@ export function generateHistory(assets: MadeAsset[], people: HistoryPerson[], no
   const event = (asset: MadeAsset, userId: string, kind: UsageRow['kind'], at: Date, counted = true, queryId: string | null = null) =>
     events.push({ assetId: asset.id, versionId: asset.versionId, userId, kind, counted, queryId, at });
 
-  /** How many live assets a sales search finds: the live assets matching any of its words, within its filters. */
-  const resultCount = (query: string, filters: Record<string, string[]>, at: Date) => {
+  /** The live assets a sales search finds: those matching any of its words, within its filters. */
+  const found = (query: string, filters: Record<string, string[]>, at: Date): MadeAsset[] => {
     const words = fold(query).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 || w === 'roi');
     return live(at).filter(({ entry }) => {
       const text = fold(`${entry.title} ${entry.description} ${entry.tags.join(' ')}`);
       const inFilters = (filters.persona ?? []).every((p) => entry.personas.includes(p)) && (filters.stage ?? []).every((s) => entry.stages.includes(s));
       return inFilters && words.some((w) => text.includes(w));
-    }).length;
+    });
   };
-  const search = (userId: string, query: string, filters: Record<string, string[]>, at: Date, found: number, clicked?: { asset: MadeAsset; at: Date }) => {
+  /** Logs a search that showed `shown` (the clicked asset first among them, when one was clicked). */
+  const search = (userId: string, query: string, filters: Record<string, string[]>, at: Date, shown: MadeAsset[], clicked?: { asset: MadeAsset; at: Date }) => {
     const id = randomUUID();
-    searches.push({ id, userId, query, filters, resultCount: found, clickedAssetId: clicked?.asset.id ?? null, clickedAt: clicked?.at ?? null, at });
+    const hits = clicked ? [clicked.asset, ...shown.filter((a) => a !== clicked.asset)] : shown;
+    searches.push({
+      id, userId, query, filters, resultCount: hits.length, shownAssetIds: hits.slice(0, SHOWN_PER_SEARCH).map((a) => a.id),
+      clickedAssetId: clicked?.asset.id ?? null, clickedAt: clicked?.at ?? null, at,
+    });
     return id;
   };
 
@@ -101,7 +108,7 @@ export function generateHistory(assets: MadeAsset[], people: HistoryPerson[], no
       // Some searches narrow by the asset's persona or stage, as the filters on the search page allow.
       const filters: Record<string, string[]> = random() < 0.2 ? (random() < 0.5 ? { persona: [asset.entry.personas[0]!] } : { stage: [asset.entry.stages[0]!] }) : {};
       const clickAt = later(start, 0.1, 0.8);
-      const queryId = search(person.id, query, filters, start, Math.max(1, resultCount(query, filters, start)), { asset, at: clickAt });
+      const queryId = search(person.id, query, filters, start, found(query, filters, start), { asset, at: clickAt });
       event(asset, person.id, 'click', clickAt, true, queryId);
       at = clickAt;
       if (random() < 0.4) event(asset, person.id, 'view', at = later(at, 0.5, 2));
@@ -131,11 +138,11 @@ export function generateHistory(assets: MadeAsset[], people: HistoryPerson[], no
   for (let n = 0; n < 260; n++) {
     const at = momentOn(dayBetween(1, HISTORY_DAYS - 1));
     const query = anyQueries[Math.floor(random() * anyQueries.length)]!;
-    search(pickWeighted(random, sales, (p) => p.activity).id, query, {}, at, Math.max(1, resultCount(query, {}, at)));
+    search(pickWeighted(random, sales, (p) => p.activity).id, query, {}, at, found(query, {}, at));
   }
   for (let n = 0; n < 110; n++) {
     const fruitless = pickWeighted(random, FRUITLESS_SEARCHES, (s) => s.weight);
-    search(pickWeighted(random, sales, (p) => p.activity).id, fruitless.query, fruitless.filters ?? {}, momentOn(dayBetween(1, HISTORY_DAYS - 1)), 0);
+    search(pickWeighted(random, sales, (p) => p.activity).id, fruitless.query, fruitless.filters ?? {}, momentOn(dayBetween(1, HISTORY_DAYS - 1)), []);
   }
 
   // Marketing and approvers look at the library too; kept, but not counted as use.

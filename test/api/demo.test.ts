@@ -8,7 +8,7 @@ import { runCommand } from '../../server/cli/commands.ts';
 import { DELIBERATE_GAPS } from '../../server/cli/demo-library.ts';
 import { assets, assetTerms, assetVersions, jobs, searchLog, terms, usageEvents, users } from '../../server/db/schema.ts';
 import type { CommandOutput } from '../../server/instance/control-socket.ts';
-import { USE_KINDS } from '../../server/search/queries.ts';
+import { RANKED_KINDS } from '../../server/usage/uses.ts';
 import { testApp, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
@@ -74,7 +74,7 @@ describe('npm run demo', () => {
   it('leaves most live assets unused in the last 90 days, and a handful used a lot', async () => {
     const live = await db().select({ id: assets.id }).from(assets).where(liveForSales());
     const uses = await db().select({ assetId: usageEvents.assetId, n: count() }).from(usageEvents)
-      .where(and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...USE_KINDS]), gt(usageEvents.at, since90Days)))
+      .where(and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...RANKED_KINDS]), gt(usageEvents.at, since90Days)))
       .groupBy(usageEvents.assetId);
     const usesOf = new Map(uses.map((u) => [u.assetId, u.n]));
     const unused = live.filter((a) => !usesOf.has(a.id));
@@ -132,7 +132,7 @@ describe('npm run demo', () => {
     expect(pdfs.every((p) => (p.text?.length ?? 0) > 200)).toBe(true);
     // Found by words of its text, not only of its title.
     const found = await t.app.services.search.search((await t.app.services.auth.findUserByEmail('sam@demo.local'))!, { q: 'month-end reporting payback', limit: 10, offset: 0 });
-    await t.app.services.search.flushLog();
+    await t.app.services.usage.flush();
     expect(found.hits.map((h) => h.asset.title)).toContain('ROI calculator for finance leaders');
   });
 
