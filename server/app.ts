@@ -138,7 +138,9 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(reportRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
-  const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));
+  const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload), () => {
+    void services.search.resync().then((n) => { if (n) app.log.info(`search: ${n} assets changed elsewhere while LISTEN was down, indexed again`); });
+  });
   // Sessions ended or users changed in another process (a second server, `npm run user` on PostgreSQL).
   const unlistenSessions = await db.listen(SESSION_CHANNEL, () => services.auth.forgetSessions(), () => services.auth.forgetSessions());
   // Built in the background so the app answers at once; searches wait for it (briefly, then 503).

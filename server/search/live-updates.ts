@@ -67,6 +67,28 @@ export function liveUpdates(state: SearchState, persistence: IndexPersistence) {
     reindex,
 
     /**
+     * The LISTEN connection came back after an outage: what other processes announced meanwhile was lost, so every
+     * asset's fingerprint is compared with the index (metadata only, no text) and what differs is indexed again.
+     * Never throws: the index serves on with what it has.
+     */
+    async resync(): Promise<number> {
+      if (!state.built) return 0;
+      try {
+        const everything = await indexedAssets(db, 'all', 'none');
+        const present = new Set(everything.assets.map((asset) => asset.id));
+        const stale = [
+          ...everything.assets.filter((asset) => index.fingerprint(asset.id) !== asset.fingerprint).map((asset) => asset.id),
+          ...[...index.assetIds()].filter((id) => !present.has(id)),
+        ];
+        for (let i = 0; i < stale.length; i += INDEX_BATCH) await reindex(stale.slice(i, i + INDEX_BATCH));
+        return stale.length;
+      } catch (error) {
+        warn('could not catch up on changes made elsewhere while the database connection was lost', error);
+        return 0;
+      }
+    },
+
+    /**
      * An asset changed in this process: index it now (so it is findable by the next request) and tell the
      * other processes. Never throws: the change is committed whatever happens to the index.
      */

@@ -75,6 +75,9 @@ export function searchService(database: Database, taxonomy: TaxonomyService, usa
     /** A NOTIFY from some process (ourselves included, which we skip). */
     remoteChange: (payload: string): Promise<void> => live.remoteChange(payload),
 
+    /** Notifications were lost (LISTEN reconnected): indexes again whatever changed meanwhile; how many assets. */
+    resync: (): Promise<number> => live.resync(),
+
     search: answers.search,
     suggest: answers.suggest,
 

@@ -1,36 +1,24 @@
 // Several app processes on one PostgreSQL each hold their own index; they catch up through LISTEN/NOTIFY.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../server/app.ts';
-import { openDatabase, type Database } from '../../server/db/client.ts';
+import type { App } from '../../server/app.ts';
+import { assets } from '../../server/db/schema.ts';
 import { useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
+import { secondApp } from '../support/second-app.ts';
 
 const serverUrl = process.env.DATABASE_URL;
 
 describe.skipIf(!serverUrl)('several processes on one PostgreSQL', () => {
   const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'] });
   let other: App;
-  let otherDatabase: Database;
-  let otherDataDir: string;
+  let closeOther: () => Promise<void>;
 
   beforeAll(async () => {
     // A second app on the very same database, as a second process behind a load balancer would be.
-    const [row] = await t.app.services.database.db.execute(sql`select current_database() as name`) as unknown as { name: string }[];
-    const url = new URL(serverUrl!);
-    url.pathname = `/${row!.name}`;
-    otherDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-test-'));
-    otherDatabase = await openDatabase(url.toString(), otherDataDir);
-    other = await buildApp({ ...t.config, dataDir: otherDataDir }, otherDatabase);
+    ({ app: other, close: closeOther } = await secondApp(t));
   });
-  afterAll(async () => {
-    await other.close();
-    await otherDatabase.close();
-    fs.rmSync(otherDataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeOther());
 
   /** Titles the other process finds for sales, asked until `done` holds (NOTIFY arrives asynchronously). */
   async function otherFinds(q: string, done: (titles: string[]) => boolean): Promise<string[]> {
@@ -81,5 +69,14 @@ describe.skipIf(!serverUrl)('several processes on one PostgreSQL', () => {
     }
     expect(titles).toEqual(['Hellebore draft']);
     expect(await otherFinds('hellebore', () => true)).toEqual([]);
+  });
+
+  it('catches up on changes whose notification was lost while its LISTEN connection was down', async () => {
+    const id = await approvedAsset(t, t.marketing, t.approver, { title: 'Hollyhock brief' });
+    expect(await otherFinds('hollyhock', (titles) => titles.length > 0)).toEqual(['Hollyhock brief']);
+    // Changed with no notification at all, as when NOTIFY fell into an outage of the listening connection.
+    await t.app.services.database.db.update(assets).set({ title: 'Snapdragon brief', updatedAt: sql`now()` }).where(eq(assets.id, id));
+    expect(await other.services.search.resync()).toBe(1);
+    expect(await otherFinds('snapdragon', () => true)).toEqual(['Snapdragon brief']);
   });
 });
