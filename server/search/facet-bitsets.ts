@@ -2,6 +2,7 @@
 // shared pool; each facet value also has a bitset of the documents carrying it, so a query's filters become a few
 // ANDs and ORs of bitsets, and each facet is counted against the matched documents passing the other facets'
 // filters (ticking a value must not hide its siblings) with one AND and popcount per 32 documents.
+import { resized } from './typed-arrays.ts';
 import { SEARCH_FACETS, type FacetCount, type IndexedAsset, type SearchFacet, type SearchRequest } from './index.ts';
 
 /** Filter slots: the facets, then free tags (filterable, not counted). */
@@ -74,11 +75,7 @@ export class FacetBitsets {
 
   /** Room for `size` documents (the index's document capacity). */
   grow(size: number) {
-    const grow = <T extends Uint8Array | Int32Array>(old: T): T => {
-      const next = new (old.constructor as new (n: number) => T)(size);
-      next.set(old.subarray(0, Math.min(old.length, size)));
-      return next;
-    };
+    const grow = <T extends Parameters<typeof resized>[0]>(old: T): T => resized(old, size);
     this.codeStart = grow(this.codeStart);
     this.facetCodeCount = grow(this.facetCodeCount);
     this.allCodeCount = grow(this.allCodeCount);

@@ -1,6 +1,7 @@
 // The search index held in this process: documents (one per version an audience sees), their posting lists and
 // the query path that scores them. Facet filters and counts are in facet-bitsets.ts, the best-page heap in
 // top-k.ts, the snapshot format in index-snapshot.ts.
+import { resized } from './typed-arrays.ts';
 import os from 'node:os';
 import SearchableMap from 'minisearch/SearchableMap';
 import { TermDictionary } from './dictionary.ts';
@@ -475,11 +476,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   }
 
   private growDocuments(size: number) {
-    const grow = <T extends Uint8Array | Uint16Array | Int32Array | Float32Array | Float64Array>(old: T): T => {
-      const next = new (old.constructor as new (n: number) => T)(size);
-      next.set(old.subarray(0, Math.min(old.length, size)));
-      return next;
-    };
+    const grow = <T extends Parameters<typeof resized>[0]>(old: T): T => resized(old, size);
     this.flags = grow(this.flags);
     this.expires = grow(this.expires);
     this.freshAt = grow(this.freshAt);
