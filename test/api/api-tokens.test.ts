@@ -1,22 +1,14 @@
 // API tokens: a scope and an expiry chosen at creation, managed only from a signed-in session, and ended by a
 // password change (own, an admin's reset, the command line) or by disabling the account.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import userCommand from '../../server/cli/user.ts';
 import { apiTokens } from '../../server/db/schema.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { multipart, png } from '../support/files.ts';
 
-let t: TestApp;
-let admin: Record<string, string>;
-let approver: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  admin = await t.as('admin', 'root@example.com');
-  approver = await t.as('approver', 'judge@example.com');
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['admin', 'approver'] });
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 const inject = (method: Method, url: string, headers: Record<string, string>, payload?: object) => t.app.inject({ method, url, headers, payload });
@@ -170,9 +162,9 @@ describe('scopes', () => {
     expect((await inject('POST', `/api/assets/${mine}/approve`, bearer(token), {})).json().code).toBe('ROLE_REQUIRED');
     expect((await inject('GET', '/api/users', bearer(token))).statusCode).toBe(403);
 
-    const { token: adminToken } = await createToken(admin, { name: 'ops', scope: 'admin' });
+    const { token: adminToken } = await createToken(t.admin, { name: 'ops', scope: 'admin' });
     expect((await inject('GET', '/api/users', bearer(adminToken))).statusCode).toBe(200);
-    const approved = await approvedAsset(t, session, approver, { title: 'Live' });
+    const approved = await approvedAsset(t, session, t.approver, { title: 'Live' });
     expect((await inject('POST', `/api/assets/${approved}/archive`, bearer(adminToken))).statusCode).toBe(200);
   });
 
@@ -220,15 +212,15 @@ describe('what ends every token of a user', () => {
 
   it('an admin\'s password reset', async () => {
     const { user, tokens } = await userWithTokens('reset@example.com');
-    expect((await inject('PATCH', `/api/users/${user.id}`, admin, { password: 'reset by admin' })).statusCode).toBe(200);
+    expect((await inject('PATCH', `/api/users/${user.id}`, t.admin, { password: 'reset by admin' })).statusCode).toBe(200);
     await allRefused(tokens);
   });
 
   it('disabling the account, and enabling it again brings none back', async () => {
     const { user, tokens } = await userWithTokens('gone@example.com');
-    expect((await inject('PATCH', `/api/users/${user.id}`, admin, { disabled: true })).statusCode).toBe(200);
+    expect((await inject('PATCH', `/api/users/${user.id}`, t.admin, { disabled: true })).statusCode).toBe(200);
     await allRefused(tokens);
-    expect((await inject('PATCH', `/api/users/${user.id}`, admin, { disabled: false })).statusCode).toBe(200);
+    expect((await inject('PATCH', `/api/users/${user.id}`, t.admin, { disabled: false })).statusCode).toBe(200);
     await allRefused(tokens);
   });
 

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookie, testApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { sessionCookie, testApp, useTestApp } from '../support/app.ts';
 
-let t: TestApp;
-let admin: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  admin = await t.as('admin', 'root@example.com');
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['admin'] });
 
 const login = (email: string, password: string, ip = '10.0.0.1') =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress: ip });
@@ -100,7 +94,7 @@ describe('sign-in', () => {
   it('ends sessions when an admin disables the user', async () => {
     const headers = await t.as('sales', 'leaver@example.com');
     const user = await t.app.services.auth.findUserByEmail('leaver@example.com');
-    await t.app.inject({ method: 'PATCH', url: `/api/users/${user!.id}`, headers: admin, payload: { disabled: true } });
+    await t.app.inject({ method: 'PATCH', url: `/api/users/${user!.id}`, headers: t.admin, payload: { disabled: true } });
     expect((await t.app.inject({ method: 'GET', url: '/api/me', headers })).statusCode).toBe(401);
     expect((await login('leaver@example.com', 'correct horse battery', '10.0.0.9')).statusCode).toBe(401);
   });
@@ -134,17 +128,17 @@ describe('API tokens', () => {
 
 describe('users (admin)', () => {
   it('creates users with a role and lists them', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'dee@example.com', name: 'Dee', role: 'approver', password: 'dee-password' } });
+    const res = await t.app.inject({ method: 'POST', url: '/api/users', headers: t.admin, payload: { email: 'dee@example.com', name: 'Dee', role: 'approver', password: 'dee-password' } });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ email: 'dee@example.com', role: 'approver', disabled: false });
-    const list = await t.app.inject({ method: 'GET', url: '/api/users', headers: admin });
+    const list = await t.app.inject({ method: 'GET', url: '/api/users', headers: t.admin });
     expect(list.json().items.map((u: { email: string }) => u.email)).toContain('dee@example.com');
   });
 
   it('answers a duplicate email with 409 and a bad role with 400', async () => {
-    const dup = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'DEE@example.com', name: 'x', role: 'sales', password: 'long-enough' } });
+    const dup = await t.app.inject({ method: 'POST', url: '/api/users', headers: t.admin, payload: { email: 'DEE@example.com', name: 'x', role: 'sales', password: 'long-enough' } });
     expect(dup.statusCode).toBe(409);
-    const bad = await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'eve@example.com', name: 'x', role: 'root', password: 'long-enough' } });
+    const bad = await t.app.inject({ method: 'POST', url: '/api/users', headers: t.admin, payload: { email: 'eve@example.com', name: 'x', role: 'root', password: 'long-enough' } });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -153,8 +147,8 @@ describe('users (admin)', () => {
     const me = await t.app.services.auth.findUserByEmail('mk@example.com');
     expect((await t.app.inject({ method: 'GET', url: '/api/users', headers: marketing })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'PATCH', url: `/api/users/${me!.id}`, headers: marketing, payload: { role: 'admin' } })).statusCode).toBe(403);
-    const rootUser = await t.app.services.auth.findUserByEmail('root@example.com');
-    const self = await t.app.inject({ method: 'PATCH', url: `/api/users/${rootUser!.id}`, headers: admin, payload: { role: 'sales' } });
+    const rootUser = await t.app.services.auth.findUserByEmail('admin@example.com');
+    const self = await t.app.inject({ method: 'PATCH', url: `/api/users/${rootUser!.id}`, headers: t.admin, payload: { role: 'sales' } });
     expect(self.statusCode).toBe(403);
   });
 

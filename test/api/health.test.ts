@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../support/app.ts';
 
-let t: TestApp;
-beforeAll(async () => { t = await testApp(); });
-afterAll(() => t.close());
+const t = useTestApp();
 
 describe('health', () => {
   it('answers ok with the database reachable', async () => {

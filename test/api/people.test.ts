@@ -1,16 +1,10 @@
 // People management: changing one's own password, and admins inviting people by a one-time link.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { invites, users } from '../../server/db/schema.ts';
-import { sessionCookie, testApp, type TestApp } from '../support/app.ts';
+import { sessionCookie, useTestApp } from '../support/app.ts';
 
-let t: TestApp;
-let admin: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp({ publicUrl: 'https://hub.example.com' });
-  admin = await t.as('admin', 'root@example.com');
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['admin'], config: { publicUrl: 'https://hub.example.com' } });
 
 const PASSWORD = 'correct horse battery';
 const inject = (method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, headers: Record<string, string> = {}, payload?: object, ip = '10.1.0.1') =>
@@ -82,7 +76,7 @@ describe('changing one\'s own password', () => {
   });
 });
 
-const invite = (body: object, headers = admin) => inject('POST', '/api/invites', headers, body);
+const invite = (body: object, headers = t.admin) => inject('POST', '/api/invites', headers, body);
 const tokenOf = (url: string) => url.split('/invite/')[1]!;
 const openInvite = (token: string) => inject('GET', `/api/invites/by-token/${token}`);
 const accept = (token: string, body: object = { password: 'my own password' }, headers: Record<string, string> = {}) =>
@@ -93,7 +87,7 @@ describe('inviting a person by a one-time link', () => {
     const res = await invite({ email: 'New.Person@Example.com', name: 'Nora New', role: 'marketing' });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    const root = await t.app.services.auth.findUserByEmail('root@example.com');
+    const root = await t.app.services.auth.findUserByEmail('admin@example.com');
     expect(body).toMatchObject({ email: 'new.person@example.com', name: 'Nora New', role: 'marketing', invitedBy: { id: root!.id, name: root!.name } });
     expect(body.url).toMatch(/^https:\/\/hub\.example\.com\/invite\/[A-Za-z0-9_-]{40,}$/);
     expect(tokenOf(body.url)).toBe(body.token);
@@ -103,7 +97,7 @@ describe('inviting a person by a one-time link', () => {
     expect(row!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(body.token);
 
-    const list = await inject('GET', '/api/invites', admin);
+    const list = await inject('GET', '/api/invites', t.admin);
     expect(list.json().items.map((i: { id: string }) => i.id)).toContain(body.id);
     expect(list.json().items[0]).not.toHaveProperty('token');
   });
@@ -118,7 +112,7 @@ describe('inviting a person by a one-time link', () => {
     expect((await me({ cookie: sessionCookie(res) })).json()).toMatchObject({ email: 'ivy@example.com', role: 'approver' });
     expect((await login('ivy@example.com', 'ivy chose this', '10.1.1.1')).statusCode).toBe(200);
 
-    const list = (await inject('GET', '/api/invites', admin)).json().items as { email: string }[];
+    const list = (await inject('GET', '/api/invites', t.admin)).json().items as { email: string }[];
     expect(list.map((i) => i.email)).not.toContain('ivy@example.com');
   });
 
@@ -154,23 +148,23 @@ describe('inviting a person by a one-time link', () => {
     expect(opened.json()).toMatchObject({ code: 'INVITE_EXPIRED', message: expect.stringMatching(/expired on \d{4}-\d{2}-\d{2}/) });
     expect((await accept(token)).json().code).toBe('INVITE_EXPIRED');
     expect(await t.app.services.auth.findUserByEmail('late@example.com')).toBeUndefined();
-    const list = (await inject('GET', '/api/invites', admin)).json().items as { id: string }[];
+    const list = (await inject('GET', '/api/invites', t.admin)).json().items as { id: string }[];
     expect(list.map((i) => i.id)).not.toContain(id);
   });
 
   it('lets an admin revoke a pending invite, after which the link no longer works', async () => {
     const { id, token } = (await invite({ email: 'revoked@example.com', role: 'marketing' })).json();
-    expect((await inject('DELETE', `/api/invites/${id}`, admin)).statusCode).toBe(204);
+    expect((await inject('DELETE', `/api/invites/${id}`, t.admin)).statusCode).toBe(204);
     expect((await openInvite(token)).json()).toMatchObject({ statusCode: 410, code: 'INVITE_REVOKED' });
     expect((await accept(token)).statusCode).toBe(410);
     expect(await t.app.services.auth.findUserByEmail('revoked@example.com')).toBeUndefined();
-    const list = (await inject('GET', '/api/invites', admin)).json().items as { id: string }[];
+    const list = (await inject('GET', '/api/invites', t.admin)).json().items as { id: string }[];
     expect(list.map((i) => i.id)).not.toContain(id);
     // A used invite cannot be revoked (the account exists), and an unknown one is 404.
     const used = (await invite({ email: 'kept@example.com', role: 'sales' })).json();
     await accept(used.token);
-    expect((await inject('DELETE', `/api/invites/${used.id}`, admin)).json()).toMatchObject({ statusCode: 409, code: 'INVITE_USED' });
-    expect((await inject('DELETE', '/api/invites/00000000-0000-4000-8000-000000000000', admin)).statusCode).toBe(404);
+    expect((await inject('DELETE', `/api/invites/${used.id}`, t.admin)).json()).toMatchObject({ statusCode: 409, code: 'INVITE_USED' });
+    expect((await inject('DELETE', '/api/invites/00000000-0000-4000-8000-000000000000', t.admin)).statusCode).toBe(404);
   });
 
   it('replaces a pending invite when the same email is invited again: only the newest link works', async () => {
@@ -181,14 +175,14 @@ describe('inviting a person by a one-time link', () => {
   });
 
   it('refuses to invite an email that already belongs to a user (409), in any letter case', async () => {
-    const res = await invite({ email: 'ROOT@example.com', role: 'sales' });
+    const res = await invite({ email: 'ADMIN@example.com', role: 'sales' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ statusCode: 409, code: 'EMAIL_TAKEN' });
   });
 
   it('refuses the link when an account with that email was made after the invite', async () => {
     const { token } = (await invite({ email: 'meanwhile@example.com', role: 'sales' })).json();
-    await inject('POST', '/api/users', admin, { email: 'meanwhile@example.com', name: 'M', role: 'sales', password: PASSWORD });
+    await inject('POST', '/api/users', t.admin, { email: 'meanwhile@example.com', name: 'M', role: 'sales', password: PASSWORD });
     const res = await accept(token);
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('EMAIL_TAKEN');

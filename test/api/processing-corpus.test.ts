@@ -4,32 +4,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assetVersions } from '../../server/db/schema.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { upload } from '../support/assets.ts';
 
 const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
 const present = fs.existsSync(path.join(corpus, 'pdf', 'files.json'));
 
 describe.skipIf(!present)('real-world files', () => {
-  let t: TestApp;
-  let marketing: Record<string, string>;
+  const t = useTestApp({ signIn: ['marketing'] });
   const ids = new Map<string, string>();
 
   beforeAll(async () => {
-    t = await testApp();
-    marketing = await t.as('marketing');
     for (const folder of ['pdf', 'pptx', 'docx']) {
       for (const name of fs.readdirSync(path.join(corpus, folder)).filter((f) => f.endsWith(`.${folder}`))) {
-        const res = await upload(t, marketing, {}, { name, content: fs.readFileSync(path.join(corpus, folder, name)) });
+        const res = await upload(t, t.marketing, {}, { name, content: fs.readFileSync(path.join(corpus, folder, name)) });
         expect(res.statusCode, `${name}: ${res.body}`).toBe(201);
         ids.set(`${folder}/${name}`, res.json().id);
       }
     }
     await t.app.services.processing.drain();
   }, 180_000);
-  afterAll(() => t?.close());
 
   const versionOf = async (key: string) =>
     (await t.app.services.database.db.select().from(assetVersions).where(eq(assetVersions.assetId, ids.get(key)!)))[0]!;
@@ -39,7 +35,7 @@ describe.skipIf(!present)('real-world files', () => {
       const version = await versionOf(key);
       if (version.previewStatus === 'failed') expect(version.previewError, key).toMatch(/\w{3,}/);
       else expect(version.previewStatus, key).toBe('ready');
-      const thumb = await t.app.inject({ method: 'GET', url: `/api/assets/${ids.get(key)}/thumbnail`, headers: marketing });
+      const thumb = await t.app.inject({ method: 'GET', url: `/api/assets/${ids.get(key)}/thumbnail`, headers: t.marketing });
       expect(thumb.statusCode, key).toBe(200);
       expect(thumb.headers['content-type']).toBe('image/webp');
     }

@@ -4,28 +4,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assetVersions } from '../../server/db/schema.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { upload } from '../support/assets.ts';
 import {
   decompressionBombPng, encryptedPdf, entityBombDocx, hostileSvg, pdf, photo, pixelFloodPng, slowPdf, zipBombDocx,
 } from '../support/files.ts';
 
-let t: TestApp;
-let marketing: Record<string, string>;
+// A short time limit, so the stalling PDF is stopped within the test.
+const t = useTestApp({ signIn: ['marketing'], config: { processingTimeoutMs: 1_500 } });
 const MB = 1024 * 1024;
 
-beforeAll(async () => {
-  // A short time limit, so the stalling PDF is stopped within the test.
-  t = await testApp({ processingTimeoutMs: 1_500 });
-  marketing = await t.as('marketing');
-});
-afterAll(() => t.close());
-
-const get = (url: string) => t.app.inject({ method: 'GET', url, headers: marketing });
+const get = (url: string) => t.app.inject({ method: 'GET', url, headers: t.marketing });
 async function uploaded(name: string, content: Buffer): Promise<string> {
-  const res = await upload(t, marketing, {}, { name, content });
+  const res = await upload(t, t.marketing, {}, { name, content });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id;
 }
@@ -61,7 +54,7 @@ async function expectCard(assetId: string) {
 describe('hostile images', () => {
   it('refuses a pixel flood from the header alone: 50 000 × 50 000 at upload, 15 000 × 15 000 by the processing limit', async () => {
     // Past sharp's own ceiling (268 MP) the upload check already refuses it, and nothing is stored.
-    const giant = await upload(t, marketing, {}, { name: 'flood.png', content: pixelFloodPng(50_000, 50_000) });
+    const giant = await upload(t, t.marketing, {}, { name: 'flood.png', content: pixelFloodPng(50_000, 50_000) });
     expect(giant.statusCode).toBe(422);
     expect(giant.json().code).toBe('TOO_MANY_PIXELS');
 

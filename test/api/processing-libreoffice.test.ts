@@ -1,9 +1,9 @@
 // Office files with LibreOffice on the server: every page gets a preview, not just the small thumbnail in the file.
 // CI installs LibreOffice (LIBREOFFICE_REQUIRED=1); without it, this file checks the fallback only.
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findCommand } from '../../server/processing/tools.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp, type TestApp } from '../support/app.ts';
 import { upload } from '../support/assets.ts';
 import { docx, odpWithThumbnail, pptxWithThumbnail } from '../support/files.ts';
 
@@ -22,9 +22,7 @@ async function processed(t: TestApp, name: string, content: Buffer) {
 }
 
 describe.runIf(installed)('with LibreOffice installed', () => {
-  let t: TestApp;
-  beforeAll(async () => { t = await testApp({ libreOffice: true }); });
-  afterAll(() => t.close());
+  const t = useTestApp({ config: { libreOffice: true } });
 
   it('previews every slide of a deck that carries a small embedded thumbnail', { timeout: 120_000 }, async () => {
     const { id, get, asset } = await processed(t, 'deck.odp', await odpWithThumbnail(SLIDES));
@@ -54,9 +52,7 @@ describe.runIf(installed)('with LibreOffice installed', () => {
 });
 
 describe('without LibreOffice (LIBREOFFICE=off)', () => {
-  let t: TestApp;
-  beforeAll(async () => { t = await testApp({ libreOffice: false }); });
-  afterAll(() => t.close());
+  const t = useTestApp({ config: { libreOffice: false } });
 
   it('shows the embedded thumbnail as one small picture, and says so', async () => {
     const { id, get, asset } = await processed(t, 'deck.pptx', await deck());

@@ -6,29 +6,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '../../server/auth/roles.ts';
 import { assets, assetVersions } from '../../server/db/schema.ts';
 import { SearchClosed, searchService, type SearchService } from '../../server/search/service.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { approvedAsset } from '../support/assets.ts';
 import { pdf } from '../support/files.ts';
 
 describe('search after a restart', () => {
-  let t: TestApp;
-  let marketing: Record<string, string>;
-  let approver: Record<string, string>;
-  let admin: Record<string, string>;
+  const t = useTestApp({ signIn: ['marketing', 'approver', 'admin', 'sales'], perTest: true });
   let sales: CurrentUser;
   let snapshotFile: string;
   const restarted: SearchService[] = [];
 
   beforeEach(async () => {
-    t = await testApp();
-    [marketing, approver, admin] = await Promise.all([t.as('marketing'), t.as('approver'), t.as('admin')]);
-    await t.as('sales', 'seller@example.com');
-    sales = (await t.app.services.auth.findUserByEmail('seller@example.com'))!;
+    sales = (await t.app.services.auth.findUserByEmail('sales@example.com'))!;
     snapshotFile = path.join(t.config.dataDir, 'search', 'index.snapshot');
   });
   afterEach(async () => {
     for (const service of restarted.splice(0)) await service.close();
-    await t.close();
   });
 
   /** A second search service on the same database and data directory, as the next process would start. */
@@ -41,27 +34,27 @@ describe('search after a restart', () => {
   const titles = async (service: SearchService, q: string) => (await service.search(sales, { q, limit: 20, offset: 0 })).hits.map((h) => h.asset.title).sort();
 
   it('loads the saved index and catches up on what changed while it was down', async () => {
-    const renamed = await approvedAsset(t, marketing, approver, { title: 'Juniper pricing sheet' });
-    const archived = await approvedAsset(t, marketing, approver, { title: 'Sorrel battlecard' });
-    await approvedAsset(t, marketing, approver, { title: 'Wisteria case study' },
+    const renamed = await approvedAsset(t, t.marketing, t.approver, { title: 'Juniper pricing sheet' });
+    const archived = await approvedAsset(t, t.marketing, t.approver, { title: 'Sorrel battlecard' });
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Wisteria case study' },
       { name: 'wisteria.pdf', content: await pdf(['How the trellis programme cut onboarding time']), type: 'application/pdf' });
-    await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: admin, payload: { label: 'Quillwort' } });
-    await approvedAsset(t, marketing, approver, { title: 'Suite overview', products: 'quillwort' });
+    await t.app.inject({ method: 'POST', url: '/api/taxonomy/product/terms', headers: t.admin, payload: { label: 'Quillwort' } });
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Suite overview', products: 'quillwort' });
     // Untouched while down, so the changes below are the minority a restart catches up on.
-    for (const title of ['Alder brief', 'Birch brief', 'Cedar brief', 'Dogwood brief']) await approvedAsset(t, marketing, approver, { title });
+    for (const title of ['Alder brief', 'Birch brief', 'Cedar brief', 'Dogwood brief']) await approvedAsset(t, t.marketing, t.approver, { title });
     await t.app.services.processing.drain();
     await t.app.services.search.start();
     await t.app.services.search.saveIndex();
     expect(fs.existsSync(snapshotFile)).toBe(true);
 
     // What happens while the next process is not running yet.
-    await t.app.inject({ method: 'PATCH', url: `/api/assets/${renamed}`, headers: marketing, payload: { title: 'Tamarind pricing sheet' } });
+    await t.app.inject({ method: 'PATCH', url: `/api/assets/${renamed}`, headers: t.marketing, payload: { title: 'Tamarind pricing sheet' } });
     // A live asset's new title reaches sales once approved.
-    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/submit`, headers: marketing });
-    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/approve`, headers: approver });
-    await t.app.inject({ method: 'POST', url: `/api/assets/${archived}/archive`, headers: approver });
-    await t.app.inject({ method: 'PATCH', url: '/api/taxonomy/product/terms/quillwort', headers: admin, payload: { label: 'Marigold' } });
-    await approvedAsset(t, marketing, approver, { title: 'Field notes' },
+    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/submit`, headers: t.marketing });
+    await t.app.inject({ method: 'POST', url: `/api/assets/${renamed}/approve`, headers: t.approver });
+    await t.app.inject({ method: 'POST', url: `/api/assets/${archived}/archive`, headers: t.approver });
+    await t.app.inject({ method: 'PATCH', url: '/api/taxonomy/product/terms/quillwort', headers: t.admin, payload: { label: 'Marigold' } });
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Field notes' },
       { name: 'notes.pdf', content: await pdf(['Rollout lessons from the zephyrine programme']), type: 'application/pdf' });
     await t.app.services.processing.drain();
 
@@ -92,9 +85,9 @@ describe('search after a restart', () => {
   });
 
   it('builds a first index from the terms processing stored, then copies the texts for snippets in the background', async () => {
-    const trellis = await approvedAsset(t, marketing, approver, { title: 'Wisteria case study' },
+    const trellis = await approvedAsset(t, t.marketing, t.approver, { title: 'Wisteria case study' },
       { name: 'wisteria.pdf', content: await pdf(['How the trellis programme cut onboarding time', 'Étude de cas: la sécurité du programme']), type: 'application/pdf' });
-    const older = await approvedAsset(t, marketing, approver, { title: 'Field notes' },
+    const older = await approvedAsset(t, t.marketing, t.approver, { title: 'Field notes' },
       { name: 'notes.pdf', content: await pdf(['Rollout lessons from the zephyrine programme']), type: 'application/pdf' });
     await t.app.services.processing.drain();
     const { db } = t.app.services.database;
@@ -125,7 +118,7 @@ describe('search after a restart', () => {
   });
 
   it('stops a build when the service closes under it, before the database goes, without calling it a failure', async () => {
-    await approvedAsset(t, marketing, approver, { title: 'Juniper pricing sheet' });
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Juniper pricing sheet' });
     const warnings: string[] = [];
     const service = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile, warn: (message) => warnings.push(message) });
     const building = service.start();
@@ -137,7 +130,7 @@ describe('search after a restart', () => {
   });
 
   it('builds from the database when most assets changed since the snapshot, as after restoring a dump', async () => {
-    for (const title of ['Juniper pricing sheet', 'Sorrel battlecard', 'Wisteria case study']) await approvedAsset(t, marketing, approver, { title });
+    for (const title of ['Juniper pricing sheet', 'Sorrel battlecard', 'Wisteria case study']) await approvedAsset(t, t.marketing, t.approver, { title });
     await t.app.services.processing.drain();
     await t.app.services.search.start();
     await t.app.services.search.saveIndex();
@@ -150,7 +143,7 @@ describe('search after a restart', () => {
   });
 
   it('builds from the database when the saved index is damaged, and saves a good one', async () => {
-    await approvedAsset(t, marketing, approver, { title: 'Juniper pricing sheet' });
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Juniper pricing sheet' });
     await t.app.services.search.start();
     await t.app.services.search.saveIndex();
     const bytes = fs.readFileSync(snapshotFile);

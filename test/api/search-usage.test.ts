@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { usageEvents } from '../../server/db/schema.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { approvedAsset } from '../support/assets.ts';
 
 // Usage ranks by people and days, not by events: one person's repeats on a day count once.
 
-let t: TestApp;
-let marketing: Record<string, string>;
-let approver: Record<string, string>;
+const t = useTestApp({ signIn: ['marketing', 'approver'] });
 let enthusiast: Record<string, string>;
 let colleagues: Record<string, string>[];
 
 beforeAll(async () => {
-  t = await testApp();
-  [marketing, approver, enthusiast, ...colleagues] = await Promise.all([
-    t.as('marketing'), t.as('approver'), t.as('sales'), t.as('sales'), t.as('sales'), t.as('sales'),
-  ]);
+  [enthusiast, ...colleagues] = await Promise.all([t.as('sales'), t.as('sales'), t.as('sales'), t.as('sales')]);
 });
-afterAll(() => t.close());
 
 interface Hit { asset: { id: string }; usage: { last30Days: number; people30Days: number } }
 interface Result { total: number; hits: Hit[] }
@@ -48,9 +42,9 @@ const usageOf = (result: Result, id: string) => result.hits.find((h) => h.asset.
 describe('ranking by use', () => {
   it('counts one person\'s dozen uses of an asset as one, and three people as three, in search and on the home page', async () => {
     // Approved in this order, so freshness alone would put the enthusiast's asset first and the team's last.
-    const team = await approvedAsset(t, marketing, approver, { title: 'Quokka battlecard' });
-    const quiet = await approvedAsset(t, marketing, approver, { title: 'Quokka battlecard' });
-    const favourite = await approvedAsset(t, marketing, approver, { title: 'Quokka battlecard' });
+    const team = await approvedAsset(t, t.marketing, t.approver, { title: 'Quokka battlecard' });
+    const quiet = await approvedAsset(t, t.marketing, t.approver, { title: 'Quokka battlecard' });
+    const favourite = await approvedAsset(t, t.marketing, t.approver, { title: 'Quokka battlecard' });
     const assets = [team, quiet, favourite];
     await dozenUses(enthusiast, favourite);
     for (const colleague of colleagues) await use(colleague, team, 'view');
@@ -74,8 +68,8 @@ describe('ranking by use', () => {
   });
 
   it('counts a person once a day: one person on four days outranks two people on one', async () => {
-    const daily = await approvedAsset(t, marketing, approver, { title: 'Wombat pricing' });
-    const pair = await approvedAsset(t, marketing, approver, { title: 'Wombat pricing' });
+    const daily = await approvedAsset(t, t.marketing, t.approver, { title: 'Wombat pricing' });
+    const pair = await approvedAsset(t, t.marketing, t.approver, { title: 'Wombat pricing' });
     const db = t.app.services.database.db;
     const me = await t.app.inject({ method: 'GET', url: '/api/me', headers: enthusiast });
     const day = 86_400_000;
@@ -93,8 +87,8 @@ describe('ranking by use', () => {
   });
 
   it('does not count marketing handling its own content', async () => {
-    const handled = await approvedAsset(t, marketing, approver, { title: 'Numbat guide' });
-    for (let i = 0; i < 3; i++) await use(marketing, handled, 'view');
+    const handled = await approvedAsset(t, t.marketing, t.approver, { title: 'Numbat guide' });
+    for (let i = 0; i < 3; i++) await use(t.marketing, handled, 'view');
     await t.app.services.search.refreshUsage();
     expect(usageOf(await found(enthusiast, { q: 'numbat' }), handled)).toEqual({ last30Days: 0, people30Days: 0 });
   });

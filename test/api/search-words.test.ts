@@ -1,28 +1,19 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { searchLog } from '../../server/db/schema.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { approvedAsset } from '../support/assets.ts';
 import { docx } from '../support/files.ts';
 
 // Which hits match every word of a query, which only some, and which words have to match at all.
 
-let t: TestApp;
-let marketing: Record<string, string>;
-let approver: Record<string, string>;
-let sales: Record<string, string>;
-
-beforeAll(async () => {
-  t = await testApp();
-  [marketing, approver, sales] = await Promise.all([t.as('marketing'), t.as('approver'), t.as('sales')]);
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'] });
 
 interface Hit { asset: { id: string; title: string }; matchesAll: boolean; snippet: { field: string; text: string; highlights: { start: number; end: number }[] } | null }
 interface Result { queryId: string; query: string; total: number; partialCount: number; hits: Hit[] }
 
 async function found(query: Record<string, string>): Promise<Result> {
-  const res = await t.app.inject({ method: 'GET', url: '/api/search', headers: sales, query: { limit: '100', ...query } });
+  const res = await t.app.inject({ method: 'GET', url: '/api/search', headers: t.sales, query: { limit: '100', ...query } });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -31,10 +22,10 @@ const ids = (result: Result) => result.hits.map((h) => h.asset.id);
 
 describe('every word, or some', () => {
   it('puts the hits matching every word first and says which match only some, and how many', async () => {
-    const some1 = await approvedAsset(t, marketing, approver, { title: 'Walrus onboarding', tags: 'walrus' });
-    const all1 = await approvedAsset(t, marketing, approver, { title: 'Walrus pricing guide' });
-    const some2 = await approvedAsset(t, marketing, approver, { title: 'Pricing calculator for walruses' });
-    const all2 = await approvedAsset(t, marketing, approver, { title: 'Onboarding', description: 'walrus pricing, explained' });
+    const some1 = await approvedAsset(t, t.marketing, t.approver, { title: 'Walrus onboarding', tags: 'walrus' });
+    const all1 = await approvedAsset(t, t.marketing, t.approver, { title: 'Walrus pricing guide' });
+    const some2 = await approvedAsset(t, t.marketing, t.approver, { title: 'Pricing calculator for walruses' });
+    const all2 = await approvedAsset(t, t.marketing, t.approver, { title: 'Onboarding', description: 'walrus pricing, explained' });
     const result = await found({ q: 'walrus pricing' });
     expect(result.total).toBe(4);
     expect(result.partialCount).toBe(2);
@@ -72,12 +63,12 @@ describe('bare numbers and single letters', () => {
   let pageNumbersOnly: string;
 
   beforeAll(async () => {
-    titled = await approvedAsset(t, marketing, approver, { title: 'SOC 2 Type II report' });
-    socInText = await approvedAsset(t, marketing, approver, { title: 'Security overview' },
+    titled = await approvedAsset(t, t.marketing, t.approver, { title: 'SOC 2 Type II report' });
+    socInText = await approvedAsset(t, t.marketing, t.approver, { title: 'Security overview' },
       { name: 'security.docx', content: docx(['Our SOC audit covers access control and encryption.', 'Page 2 of 3']) });
-    pageNumbersOnly = await approvedAsset(t, marketing, approver, { title: 'Kiwi onboarding checklist' },
+    pageNumbersOnly = await approvedAsset(t, t.marketing, t.approver, { title: 'Kiwi onboarding checklist' },
       { name: 'checklist.docx', content: docx(['Welcome aboard.', 'Page 2 of 3']) });
-    await approvedAsset(t, marketing, approver, { title: 'Reference sheet' },
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Reference sheet' },
       { name: 'sheet.docx', content: docx(['Section 2 explains step 2 in 2 minutes.', 'Page 2 of 3']) });
     await t.app.services.processing.drain();
   });

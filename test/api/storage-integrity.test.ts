@@ -1,25 +1,19 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scanStorage } from '../../server/storage/integrity.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { upload } from '../support/assets.ts';
 import { png } from '../support/files.ts';
 
-let t: TestApp;
-let marketing: Record<string, string>;
-beforeAll(async () => {
-  t = await testApp();
-  marketing = await t.as('marketing');
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['marketing'] });
 
 describe('storage integrity scan', () => {
   it('reports missing, untracked and corrupt blobs, and removes untracked ones with fix', async () => {
     const { db } = t.app.services.database;
     const blobs = t.app.services.blobs;
-    const healthy = (await upload(t, marketing, {}, { name: 'a.png', content: await png(20, 20, { r: 1, g: 1, b: 1 }) })).json().version.sha256;
-    const lost = (await upload(t, marketing, {}, { name: 'b.png', content: await png(21, 21, { r: 2, g: 2, b: 2 }) })).json().version.sha256;
-    const damaged = (await upload(t, marketing, {}, { name: 'c.png', content: await png(22, 22, { r: 3, g: 3, b: 3 }) })).json().version.sha256;
+    const healthy = (await upload(t, t.marketing, {}, { name: 'a.png', content: await png(20, 20, { r: 1, g: 1, b: 1 }) })).json().version.sha256;
+    const lost = (await upload(t, t.marketing, {}, { name: 'b.png', content: await png(21, 21, { r: 2, g: 2, b: 2 }) })).json().version.sha256;
+    const damaged = (await upload(t, t.marketing, {}, { name: 'c.png', content: await png(22, 22, { r: 3, g: 3, b: 3 }) })).json().version.sha256;
     fs.rmSync(blobs.pathOf(lost));
     fs.appendFileSync(blobs.pathOf(damaged), 'bit rot');
     // A file left by a crash after the rename but before the commit.

@@ -6,18 +6,15 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { upload } from '../support/assets.ts';
 
-let t: TestApp;
-let marketing: Record<string, string>;
+const t = useTestApp({ signIn: ['marketing'] });
 let server: http.Server;
 let origin: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  t = await testApp();
-  marketing = await t.as('marketing');
   server = http.createServer((req, res) => {
     requests.push(req.url ?? '');
     res.setHeader('Content-Type', 'image/png');
@@ -26,10 +23,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => {
-  server.close();
-  await t.close();
-});
+afterAll(() => { server.close(); });
 
 describe('SVG links under another prefix', () => {
   it('renders the SVG with none of its external images: the listening server gets no request, no local file is drawn', async () => {
@@ -43,12 +37,12 @@ describe('SVG links under another prefix', () => {
   <image q:href="${origin}/prefixed.png" y="50" width="200" height="50"/>
   <g xmlns:z="http://www.w3.org/1999/xlink"><use z:href="${origin}/sprite.svg#icon"/><image z:href="${origin}/nested.png" width="10" height="10"/></g>
 </svg>`;
-    const res = await upload(t, marketing, {}, { name: 'logo.svg', content: Buffer.from(svg), type: 'image/svg+xml' });
+    const res = await upload(t, t.marketing, {}, { name: 'logo.svg', content: Buffer.from(svg), type: 'image/svg+xml' });
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().id as string;
     await t.app.services.processing.drain();
     for (const kind of ['thumbnail', 'preview']) {
-      const picture = await t.app.inject({ method: 'GET', url: `/api/assets/${id}/${kind}`, headers: marketing });
+      const picture = await t.app.inject({ method: 'GET', url: `/api/assets/${id}/${kind}`, headers: t.marketing });
       expect(picture.statusCode).toBe(200);
       expect(picture.headers['content-type']).toBe('image/webp');
       const { data, info } = await sharp(picture.rawPayload).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -4,28 +4,27 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testApp, useTestApp } from '../support/app.ts';
 
 const KB = 1024;
 const MB = 1024 * KB;
 // Loopback is a whole /8 on Linux: the slow clients come from another address than the normal traffic.
 const SLOW_ADDRESS = '127.0.0.2';
 
-let t: TestApp;
-let port: number;
-let marketing: Record<string, string>;
-
-beforeAll(async () => {
-  t = await testApp({
+const t = useTestApp({
+  signIn: ['marketing'],
+  config: {
     maxUploadBytes: 1 * MB, headersTimeoutMs: 1_500, bodyTimeoutMs: 1_500,
     uploadMinBytesPerSec: 32 * KB, uploadStallMs: 1_500, maxConnectionsPerAddress: 64,
-  });
-  marketing = await t.as('marketing');
+  },
+});
+let port: number;
+
+beforeAll(async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as AddressInfo).port;
 });
-afterAll(() => t.close());
 
 const tempFiles = () => fs.readdirSync(path.join(t.config.dataDir, 'tmp'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -52,7 +51,7 @@ function connect(localAddress = '127.0.0.1') {
 const multipartHead = (boundary: string, name: string) =>
   `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
 const uploadHeaders = (boundary: string, length: number | 'chunked') => [
-  'POST /api/assets HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${marketing.cookie}`, `Content-Type: multipart/form-data; boundary=${boundary}`,
+  'POST /api/assets HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${t.marketing.cookie}`, `Content-Type: multipart/form-data; boundary=${boundary}`,
   length === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`, '', '',
 ].join('\r\n');
 

@@ -1,0 +1,21 @@
+// 200 people searching at once beside a stream of uploads, against a real server process: every search is answered
+// 200 and every acknowledged upload is there afterwards. Latency is the benchmark's to judge (npm run bench
+// search-load), not a test's: this machine is shared.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadTarget, WORDS, type LoadTarget } from '../support/search-load.ts';
+
+let target: LoadTarget;
+beforeAll(async () => { target = await loadTarget(24); }, 240_000);
+afterAll(() => target?.close());
+
+it('answers 200 concurrent searchers with no error while uploads go on, and keeps every upload it acknowledged', { timeout: 120_000 }, async () => {
+  const run = await target.load('search', { seconds: 10, perSecond: 500, pathOf: (n) => `/api/search?q=${encodeURIComponent(WORDS[n % WORDS.length]!)}` });
+  expect(run.errors, JSON.stringify(run.statuses)).toBe(0);
+  expect(run.requests).toBeGreaterThan(1_000);
+  expect(run.uploads.failed).toBe(0);
+  expect(run.uploads.ok).toBeGreaterThan(0);
+  for (const id of run.uploads.ids) {
+    const res = await fetch(`${target.server.url}/api/assets/${id}`, { headers: { cookie: target.marketing } });
+    expect(res.status).toBe(200);
+  }
+});
