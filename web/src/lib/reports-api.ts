@@ -38,7 +38,9 @@ export interface AssetUsage {
   score: number | null;
   cell: { persona: string | null; stage: string | null };
 }
-export interface AssetUsageReport { scoreFormula: string; minUses: number; items: AssetUsage[] }
+/** `total` counts every row; the JSON holds the first ones (the server's `limit`), the CSV all of them. */
+export interface AssetUsageReport { scoreFormula: string; minUses: number; items: AssetUsage[]; total?: number }
+export interface UnusedReport { items: UnusedAsset[]; total?: number }
 
 export interface CoverageCell {
   persona: string; stage: string; liveAssets: number; usedAssets: number; uses: number; zeroResultSearches: number;
@@ -75,7 +77,7 @@ const get = <T>(report: string, params: Record<string, string | number | undefin
 
 export const reports = {
   summary: (days: number, signal?: AbortSignal) => get<UsageSummary>('summary', { days }, signal),
-  unused: (days: number, signal?: AbortSignal) => get<{ items: UnusedAsset[] }>('unused', { days }, signal).then((r) => r.items),
+  unused: (days: number, signal?: AbortSignal) => get<UnusedReport>('unused', { days }, signal),
   assets: (days: number, sort: AssetSort, cell?: CellFilter, signal?: AbortSignal) =>
     get<AssetUsageReport>('assets', { days, sort, ...cell }, signal),
   coverage: (days: number, signal?: AbortSignal) => get<Coverage>('coverage', { days }, signal),
