@@ -48,7 +48,11 @@ export interface CoverageCell {
 export interface Coverage { personas: { slug: string; label: string }[]; stages: { slug: string; label: string }[]; cells: CoverageCell[] }
 
 export interface TopQuery { query: string; count: number; clickRate: number; searchers: number }
+/** `query` is "" for searches with filters and no words that found nothing. */
 export interface ZeroResultQuery { query: string; variants: string[]; count: number; searchers: number; lastAt: string }
+
+/** How a failed search reads on screen: its words in quotes, or that it had none. */
+export const queryShown = (query: string) => (query ? `“${query}”` : '(filters only)');
 export interface SearchReport { top: TopQuery[]; zeroResults: ZeroResultQuery[] }
 
 export type TrendInterval = 'day' | 'week';
