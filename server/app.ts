@@ -181,6 +181,8 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
     // Before the database goes: running jobs are handed back to the queue (processing's threads end with them).
     await services.jobs.stop();
     await services.processing.close();
+    // Last before the database goes: the usage events and searches still buffered are written.
+    await services.usage.close();
     if (!database) await db.close();
   });
   return app as unknown as App;

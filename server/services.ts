@@ -29,7 +29,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   const processing = processingService(db, blobs, assets, jobs, config.dataDir, { threads: config.processingThreads, timeoutMs: config.processingTimeoutMs, libreOffice: config.libreOffice });
   assets.onVersionCreated((tx, version) => processing.enqueueVersion(tx, version.id));
   // Beside the files, on local disk: each process keeps its own copy, and a restart loads it instead of re-reading all text.
-  const search = searchService(database, taxonomy, { snapshotFile: path.join(config.dataDir, 'search', 'index.snapshot') });
+  const search = searchService(database, taxonomy, usage, { snapshotFile: path.join(config.dataDir, 'search', 'index.snapshot') });
   // Indexed before the request that changed the asset answers, so the next request finds it.
   assets.onChange((change) => search.assetChanged(change.assetId));
   processing.onProcessed((event) => search.assetChanged(event.assetId));

@@ -95,6 +95,8 @@ async function runHere(config: Config, name: string, argv: string[]): Promise<nu
   } finally {
     await services.jobs.stop();
     await services.processing.close();
+    // What a command recorded (the demo's usage) is written before the database closes.
+    await services.usage.close();
     await database.close();
   }
 }

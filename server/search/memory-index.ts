@@ -1,29 +1,28 @@
+// The search index held in this process: documents (one per version an audience sees), their posting lists and
+// the query path that scores them. Facet filters and counts are in facet-bitsets.ts, the best-page heap in
+// top-k.ts, the snapshot format in index-snapshot.ts.
 import os from 'node:os';
 import SearchableMap from 'minisearch/SearchableMap';
 import { TermDictionary } from './dictionary.ts';
-import {
-  SEARCH_FACETS, type AssetUsage, type FacetCount, type IndexedAsset, type IndexedVersion, type SearchFacet, type SearchHit,
-  type SearchIndex, type SearchOutcome, type SearchRequest,
-} from './index.ts';
+import { FacetBitsets, liveWords, popcount, type CompiledFilter } from './facet-bitsets.ts';
+import type { AssetUsage, IndexedAsset, IndexedVersion, SearchHit, SearchIndex, SearchOutcome, SearchRequest } from './index.ts';
+import { savedIndex, snapshotData } from './index-snapshot.ts';
 import { PostingBatch, PostingStore } from './postings.ts';
 import { MAX_QUERY_WORDS } from './query-parser.ts';
 import { forgetPlans, planQuery, type PlannedWord, type TermSource } from './query-plan.ts';
 import { browseScore, FIELD, freshnessBoost, idf, METADATA_WEIGHT, TEXT_BUCKETS, TEXT_WEIGHT, usageBoost } from './ranking.ts';
 import { DocumentTokenizer, Int32Builder } from './document-tokens.ts';
-import type { SnapshotArray, SnapshotData } from './snapshot-file.ts';
+import type { SnapshotData } from './snapshot-file.ts';
 import { unexpired } from '../access/visibility.ts';
 import { termHashes } from './text.ts';
 import { TokenizerPool, type TokenizedDocuments } from './tokenizer-pool.ts';
+import { TopDocuments } from './top-k.ts';
 
 // Document flags. One document per asset when sales and staff see the same version, two while a newer
 // version waits for review (sales keep matching the approved text and file name).
 const ALIVE = 1;
 const FOR_SALES = 2;
 const FOR_STAFF = 4;
-
-/** Filter slots: the facets, then free tags (filterable, not counted). */
-const TAG_SLOT = SEARCH_FACETS.length;
-const SLOT_OF: Record<string, number> = Object.fromEntries([...SEARCH_FACETS, 'tag'].map((f, i) => [f, i]));
 
 /** A build this large (in assets per batch) tokenizes in threads; each thread gets this many assets at a time. */
 const THREADED_BUILD_MIN_BATCH = 200;
@@ -68,9 +67,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private freshAt = new Float64Array(0);
   private boost = new Float32Array(0);
   private browse = new Float32Array(0);
-  private codeStart = new Int32Array(0);
-  private facetCodeCount = new Uint8Array(0);
-  private allCodeCount = new Uint8Array(0);
   private assetOf: string[] = [];
   private versionOf: string[] = [];
   private docsOf = new Map<string, number[]>();
@@ -78,18 +74,10 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private usage = new Map<string, AssetUsage>();
   private boostsAt = 0;
 
-  // Facet values as numbered codes; each document lists its codes in one shared pool.
-  private codePool = new Int32Array(1 << 16);
-  private codePoolEnd = 0;
-  private codeOf = new Map<string, number>();
-  private codeSlot: number[] = [];
-  private codeValue: string[] = [];
-  private codesOfSlot: number[][] = [...SEARCH_FACETS, 'tag'].map(() => []);
-  /** Per facet value (tags excepted): the documents carrying it, 32 to a word. */
-  private codeBits: Uint32Array[] = [];
+  /** Each document's facet values and tags, as codes and bitsets for filtering and counting. */
+  private facets = new FacetBitsets();
   private bitWords = 0;
   private visibility: Partial<Record<'sales' | 'staff', { generation: number; until: number; bits: Uint32Array }>> = {};
-  private tagBitsCache = new Map<number, { generation: number; bits: Uint32Array }>();
 
   private textWords = 0;
   private textDocs = 0;
@@ -112,12 +100,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   private wordTouched = new Int32Array(0);
   private termTouched = new Int32Array(0);
   private matchedBits = new Uint32Array(0);
-  /**
-   * Bitsets a query works with (filter masks, documents passing them, what facets are counted over), reused from
-   * query to query: a dozen 12 KB buffers per query made the GC run every few queries. Handed out by scratchBits.
-   */
-  private scratch: Uint32Array[] = [];
-  private scratchUsed = 0;
   private postingDocs = new Int32Array(1024);
   private postingPayloads = new Uint8Array(1024);
 
@@ -222,116 +204,52 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   /**
    * Everything needed to restore this index: the posting pages and per-document arrays as they are (not copies,
-   * so the caller writes them out before the index changes again), words, ids and facet values. Usage boosts are
-   * left out: they are recomputed from usage figures at boot anyway.
+   * so the caller writes them out before the index changes again), words, ids and facet values.
    */
   snapshot(): SnapshotData {
-    const metadata = this.metadata.saved();
-    const text = this.text.saved();
     const docs = this.docs;
-    return {
-      meta: {
-        docs, dead: this.dead, textWords: this.textWords, textDocs: this.textDocs, codeSlot: this.codeSlot, codeValue: this.codeValue,
-        metadataPageEnd: metadata.pageEnd, metadataTerms: metadata.terms, textPageEnd: text.pageEnd, textTerms: text.terms,
-      },
-      arrays: {
-        flags: this.flags.subarray(0, docs), expires: this.expires.subarray(0, docs), freshAt: this.freshAt.subarray(0, docs),
-        codeStart: this.codeStart.subarray(0, docs), facetCodeCount: this.facetCodeCount.subarray(0, docs),
-        allCodeCount: this.allCodeCount.subarray(0, docs), codePool: this.codePool.subarray(0, this.codePoolEnd),
-        inExpandable: this.inExpandable.subarray(0, this.dictionary.size),
-        metadataPages: metadata.pages, metadataState: metadata.state, metadataHeads: metadata.heads, metadataLevels: metadata.levels,
-        textPages: text.pages, textState: text.state, textHeads: text.heads, textLevels: text.levels,
-      },
-      lines: {
-        words: this.dictionary.text, assetOf: this.assetOf.slice(0, docs), versionOf: this.versionOf.slice(0, docs),
-        fingerprintAssets: [...this.fingerprints.keys()], fingerprints: [...this.fingerprints.values()],
-      },
-    };
+    return snapshotData({
+      docs, dead: this.dead, textWords: this.textWords, textDocs: this.textDocs,
+      words: this.dictionary.text, inExpandable: this.inExpandable.subarray(0, this.dictionary.size),
+      metadata: this.metadata, text: this.text,
+      flags: this.flags.subarray(0, docs), expires: this.expires.subarray(0, docs), freshAt: this.freshAt.subarray(0, docs),
+      facets: this.facets.saved(docs),
+      assetOf: this.assetOf.slice(0, docs), versionOf: this.versionOf.slice(0, docs), fingerprints: this.fingerprints,
+    });
   }
 
   restore(data: SnapshotData): void {
     if (this.docs || this.dictionary.size) throw new Error('only an empty index can be restored');
     // Everything is checked before anything changes, so a snapshot that does not fit leaves this index empty.
-    const { meta, arrays, lines } = data;
-    const docs = meta.docs as number;
-    const array = <T extends SnapshotArray>(name: string, type: new (n: number) => T, length?: number): T => {
-      const value = arrays[name];
-      if (!(value instanceof type) || (length !== undefined && value.length !== length)) throw new Error(`snapshot array ${name} is missing or the wrong size`);
-      return value;
-    };
-    const pages = (name: string) => {
-      const value = arrays[name];
-      if (!Array.isArray(value) || value.some((page) => !(page instanceof Uint8Array))) throw new Error(`snapshot pages ${name} are missing`);
-      return value as Uint8Array[];
-    };
-    const stringList = (name: string, length?: number) => {
-      const value = lines[name];
-      if (!value || (length !== undefined && value.length !== length)) throw new Error(`snapshot list ${name} is missing or the wrong size`);
-      return value;
-    };
-    const words = stringList('words');
-    const inExpandable = array('inExpandable', Uint8Array, words.length);
-    const postings = (store: 'metadata' | 'text') => PostingStore.restored(this[store].payloadRange, {
-      pages: pages(`${store}Pages`), pageEnd: meta[`${store}PageEnd`] as number, terms: meta[`${store}Terms`] as number,
-      state: array(`${store}State`, Int32Array), heads: array(`${store}Heads`, Uint32Array), levels: array(`${store}Levels`, Uint8Array),
-    });
-    const metadata = postings('metadata');
-    const text = postings('text');
-    const perDocument = {
-      flags: array('flags', Uint8Array, docs), expires: array('expires', Float64Array, docs), freshAt: array('freshAt', Float64Array, docs),
-      codeStart: array('codeStart', Int32Array, docs), facetCodeCount: array('facetCodeCount', Uint8Array, docs),
-      allCodeCount: array('allCodeCount', Uint8Array, docs),
-    };
-    const codePool = array('codePool', Int32Array);
-    const codeSlot = meta.codeSlot as number[];
-    const codeValue = meta.codeValue as string[];
-    const assetOf = stringList('assetOf', docs);
-    const versionOf = stringList('versionOf', docs);
-    const fingerprintAssets = stringList('fingerprintAssets');
-    const fingerprints = stringList('fingerprints', fingerprintAssets.length);
-    if (!Number.isInteger(docs) || codeSlot.length !== codeValue.length || Math.max(meta.metadataTerms as number, meta.textTerms as number) > words.length) {
-      throw new Error('snapshot parts do not fit together');
-    }
-    for (let doc = 0; doc < docs; doc++) {
-      const end = perDocument.codeStart[doc]! + perDocument.allCodeCount[doc]!;
-      if (end > codePool.length) throw new Error('snapshot facet codes do not fit together');
-    }
-    for (const code of codePool) if (!(code >= 0 && code < codeSlot.length)) throw new Error('snapshot facet codes do not fit together');
-
+    const saved = savedIndex(data, { metadata: this.metadata.payloadRange, text: this.text.payloadRange });
+    const { docs, words, inExpandable, assetOf } = saved;
     for (const word of words) {
       const [h1, h2] = termHashes(word);
       this.dictionary.add(h1, h2, word);
     }
     this.termsAdded();
     for (let term = 0; term < words.length; term++) if (inExpandable[term]) this.makeExpandable(term);
-    this.metadata = metadata;
-    this.text = text;
+    this.metadata = saved.metadata;
+    this.text = saved.text;
     this.growDocuments(Math.max(1024, docs));
     this.docs = docs;
-    this.dead = meta.dead as number;
-    this.textWords = meta.textWords as number;
-    this.textDocs = meta.textDocs as number;
-    this.flags.set(perDocument.flags);
-    this.expires.set(perDocument.expires);
-    this.freshAt.set(perDocument.freshAt);
-    this.codeStart.set(perDocument.codeStart);
-    this.facetCodeCount.set(perDocument.facetCodeCount);
-    this.allCodeCount.set(perDocument.allCodeCount);
-    this.codePool = new Int32Array(Math.max(1 << 16, codePool.length * 2));
-    this.codePool.set(codePool);
-    this.codePoolEnd = codePool.length;
-    codeSlot.forEach((slot, i) => this.code(slot, codeValue[i]!));
+    this.dead = saved.dead;
+    this.textWords = saved.textWords;
+    this.textDocs = saved.textDocs;
+    this.flags.set(saved.flags);
+    this.expires.set(saved.expires);
+    this.freshAt.set(saved.freshAt);
+    this.facets.restore(saved.facets, docs);
     this.assetOf = assetOf;
-    this.versionOf = versionOf;
+    this.versionOf = saved.versionOf;
     for (let doc = 0; doc < docs; doc++) {
-      this.setCodeBits(doc);
       if (!this.flags[doc]) continue;
       const assetId = assetOf[doc]!;
       const numbers = this.docsOf.get(assetId);
       if (numbers) numbers.push(doc);
       else this.docsOf.set(assetId, [doc]);
     }
-    fingerprintAssets.forEach((assetId, i) => this.fingerprints.set(assetId, fingerprints[i]!));
+    this.fingerprints = saved.fingerprints;
     this.refreshBoosts();
     this.changed();
   }
@@ -456,7 +374,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.freshAt[doc] = asset.freshAt;
     this.assetOf[doc] = asset.id;
     this.versionOf[doc] = version.id;
-    this.addCodes(doc, asset);
+    this.facets.add(doc, asset);
     this.setBoost(doc, Date.now());
     return doc;
   }
@@ -549,42 +467,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.expandableVersion++;
   }
 
-  private addCodes(doc: number, asset: IndexedAsset) {
-    const values: [number, string][] = asset.terms.filter((t) => t.facet in SLOT_OF).map((t) => [SLOT_OF[t.facet]!, t.slug]);
-    values.push([SLOT_OF.kind!, asset.kind]);
-    const facetCount = values.length;
-    for (const tag of asset.tags) values.push([TAG_SLOT, tag]);
-    if (this.codePoolEnd + values.length > this.codePool.length) {
-      const grown = new Int32Array(Math.max(this.codePool.length * 2, this.codePoolEnd + values.length));
-      grown.set(this.codePool);
-      this.codePool = grown;
-    }
-    this.codeStart[doc] = this.codePoolEnd;
-    this.facetCodeCount[doc] = Math.min(255, facetCount);
-    this.allCodeCount[doc] = Math.min(255, values.length);
-    for (const [slot, value] of values.slice(0, 255)) this.codePool[this.codePoolEnd++] = this.code(slot, value);
-    this.setCodeBits(doc);
-  }
-
-  private setCodeBits(doc: number) {
-    const start = this.codeStart[doc]!;
-    for (let c = start; c < start + this.facetCodeCount[doc]!; c++) this.codeBits[this.codePool[c]!]![doc >>> 5]! |= 1 << (doc & 31);
-  }
-
-  private code(slot: number, value: string): number {
-    const key = `${slot}:${value}`;
-    let code = this.codeOf.get(key);
-    if (code === undefined) {
-      code = this.codeValue.length;
-      this.codeOf.set(key, code);
-      this.codeSlot.push(slot);
-      if (slot !== TAG_SLOT) this.codeBits[code] = new Uint32Array(this.bitWords);
-      this.codeValue.push(value);
-      this.codesOfSlot[slot]!.push(code);
-    }
-    return code;
-  }
-
   private setBoost(doc: number, now: number) {
     const figures = this.usage.get(this.assetOf[doc]!);
     const decayed = figures?.decayed ?? 0;
@@ -603,9 +485,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.freshAt = grow(this.freshAt);
     this.boost = grow(this.boost);
     this.browse = grow(this.browse);
-    this.codeStart = grow(this.codeStart);
-    this.facetCodeCount = grow(this.facetCodeCount);
-    this.allCodeCount = grow(this.allCodeCount);
+    this.facets.grow(size);
     this.score = new Float32Array(size);
     this.best = new Float32Array(size);
     this.termScore = new Float32Array(size);
@@ -617,13 +497,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     this.termTouched = new Int32Array(size);
     this.bitWords = Math.ceil(size / 32);
     this.matchedBits = new Uint32Array(this.bitWords);
-    this.scratch = [];
-    this.codeBits = this.codeBits.map((bits) => {
-      if (!bits) return bits;
-      const grown = new Uint32Array(this.bitWords);
-      grown.set(bits.subarray(0, Math.min(bits.length, this.bitWords)));
-      return grown;
-    });
   }
 
   /** Drops tombstones: renumbers live documents and rewrites the posting lists without the dead ones. */
@@ -633,47 +506,32 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     for (let doc = 0; doc < this.docs; doc++) if (this.flags[doc]) renumber[doc] = live++;
     this.metadata = this.metadata.compacted(this.dictionary.size, renumber);
     this.text = this.text.compacted(this.dictionary.size, renumber);
-    const pool = new Int32Array(Math.max(1 << 16, this.codePoolEnd));
-    let poolEnd = 0;
+    this.facets.compact(renumber, this.docs, live);
     for (let doc = 0; doc < this.docs; doc++) {
       const to = renumber[doc]!;
       if (to < 0) continue;
-      const start = this.codeStart[doc]!;
-      const count = this.allCodeCount[doc]!;
-      pool.set(this.codePool.subarray(start, start + count), poolEnd);
-      this.codeStart[to] = poolEnd;
-      poolEnd += count;
       this.flags[to] = this.flags[doc]!;
       this.expires[to] = this.expires[doc]!;
       this.freshAt[to] = this.freshAt[doc]!;
       this.boost[to] = this.boost[doc]!;
       this.browse[to] = this.browse[doc]!;
-      this.facetCodeCount[to] = this.facetCodeCount[doc]!;
-      this.allCodeCount[to] = count;
       this.assetOf[to] = this.assetOf[doc]!;
       this.versionOf[to] = this.versionOf[doc]!;
     }
     this.flags.fill(0, live);
     this.assetOf.length = live;
     this.versionOf.length = live;
-    this.codePool = pool;
-    this.codePoolEnd = poolEnd;
     for (const [assetId, numbers] of this.docsOf) this.docsOf.set(assetId, numbers.map((n) => renumber[n]!));
     this.docs = live;
     this.dead = 0;
-    for (const bits of this.codeBits) bits?.fill(0);
-    for (let doc = 0; doc < live; doc++) this.setCodeBits(doc);
     this.changed();
   }
 
   // --- Querying ---
 
-  /**
-   * Bitset words that hold documents. Bitsets are sized to the document arrays' capacity, which is up to twice the
-   * documents; loops over bitsets stop here (words past it are always zero).
-   */
+  /** Bitset words that hold documents (see liveWords in facet-bitsets.ts). */
   private get liveWords(): number {
-    return (this.docs + 31) >>> 5;
+    return liveWords(this.docs);
   }
 
   /** When the first sales-visible asset expires, after `now` (cached results are valid until then). */
@@ -835,7 +693,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
 
   /** Applies visibility, expiry and filters to the matched documents; counts facets; keeps the best page. */
   private collect(request: SearchRequest, touchedCount: number, strongBits: number, requiredBits: number, plan: PlannedWord[]): SearchOutcome {
-    this.scratchUsed = 0;
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
     const pass = filter.pass;
@@ -860,7 +717,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
       const tier = popcount(matchedWords[doc]! & strongBits) * (MAX_QUERY_WORDS + 1) + MAX_QUERY_WORDS - popcount(typoWords[doc]! & strongBits);
       page.offer((all ? ALL_WORDS_TIER : 0) + tier * TIER + Math.min(score[doc]! * boost[doc]!, TIER - 1), doc);
     }
-    const counts = this.facetCounts(filter, matched, touchedCount < this.liveWords * 2 ? touched.subarray(0, touchedCount) : null);
+    const counts = this.facets.counts(filter, matched, touchedCount < this.liveWords * 2 ? touched.subarray(0, touchedCount) : null, this.docs);
     const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key % TIER, this.metadataHit[doc] ? 'metadata' : 'text', key >= ALL_WORDS_TIER));
     if (touchedCount > this.docs >>> 3) {
       // Most documents matched (a very common word): clearing whole arrays is a few memsets, not scattered writes.
@@ -886,7 +743,6 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
   }
 
   private browseAll(request: SearchRequest): SearchOutcome {
-    this.scratchUsed = 0;
     const filter = this.compileFilters(request);
     const page = new TopDocuments(request.offset + request.limit);
     let total = 0;
@@ -898,7 +754,7 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
         page.offer(this.browse[doc]!, doc);
       }
     }
-    const counts = this.facetCounts(filter, null, null);
+    const counts = this.facets.counts(filter, null, null, this.docs);
     const hits = page.sorted().slice(request.offset).map(([key, doc]) => this.hit(doc, key, null, true));
     return { total, partialCount: 0, hits, facets: counts, matched: [] };
   }
@@ -914,135 +770,10 @@ export class MemorySearchIndex implements SearchIndex, TermSource {
     };
   }
 
-  /**
-   * The request's filters as bitsets: `pass` holds the visible documents passing all of them; for a filtered
-   * facet, `except[slot]` the visible documents passing all the others (its values are counted against that).
-   */
+  /** The request's filters as bitsets over the documents its audience may see now (see FacetBitsets.compileFilters). */
   private compileFilters(request: SearchRequest): CompiledFilter {
-    const words = this.liveWords;
-    const visible = this.visibleTo(request.audience, request.now).bits;
-    const masks: (Uint32Array | undefined)[] = [];
-    const selected: Set<string>[] = [...SEARCH_FACETS, 'tag'].map(() => new Set());
-    for (const [facet, values] of Object.entries(request.filters)) {
-      if (!values?.length) continue;
-      const slot = SLOT_OF[facet]!;
-      const mask = this.scratchBits().fill(0);
-      for (const value of values) {
-        selected[slot]!.add(value);
-        const code = this.codeOf.get(`${slot}:${value}`);
-        if (code === undefined) continue;
-        const bits = slot === TAG_SLOT ? this.tagBits(code) : this.codeBits[code]!;
-        for (let w = 0; w < words; w++) mask[w]! |= bits[w]!;
-      }
-      masks[slot] = mask;
-    }
-    const active = masks.flatMap((mask, slot) => (mask ? [slot] : []));
-    const allBut = (skip: number) => {
-      const out = this.scratchBits();
-      out.set(visible.subarray(0, words));
-      for (const slot of active) {
-        if (slot === skip) continue;
-        const mask = masks[slot]!;
-        for (let w = 0; w < words; w++) out[w]! &= mask[w]!;
-      }
-      return out;
-    };
-    const except: (Uint32Array | undefined)[] = [];
-    for (const slot of active) if (slot !== TAG_SLOT) except[slot] = allBut(slot);
-    // Without filters every visible document passes: the cached bitset itself, which nothing writes to.
-    return { pass: active.length ? allBut(-1) : visible, except, selected };
+    return this.facets.compileFilters(request.filters, this.visibleTo(request.audience, request.now).bits, this.docs, this.generation);
   }
-
-  /** A bitset for the current query, with whatever a previous query left in it. */
-  private scratchBits(): Uint32Array {
-    return this.scratch[this.scratchUsed++] ??= new Uint32Array(this.bitWords);
-  }
-
-  /** Documents carrying a tag, worked out when a search filters on it (tags are too many to keep bitsets for). */
-  private tagBits(code: number): Uint32Array {
-    const cached = this.tagBitsCache.get(code);
-    if (cached && cached.generation === this.generation) return cached.bits;
-    const bits = new Uint32Array(this.bitWords);
-    for (let doc = 0; doc < this.docs; doc++) {
-      const start = this.codeStart[doc]!;
-      for (let c = start + this.facetCodeCount[doc]!; c < start + this.allCodeCount[doc]!; c++) {
-        if (this.codePool[c] === code) bits[doc >>> 5]! |= 1 << (doc & 31);
-      }
-    }
-    if (this.tagBitsCache.size > 100) this.tagBitsCache.clear();
-    this.tagBitsCache.set(code, { generation: this.generation, bits });
-    return bits;
-  }
-
-  /**
-   * Facet value counts over the matched documents (`matched` null: all), each facet against the documents passing
-   * the other facets' filters. A few matches are counted one by one; many, a bitset word (32 documents) at a time.
-   */
-  private facetCounts(filter: CompiledFilter, matched: Uint32Array | null, few: Int32Array | null): Record<SearchFacet, FacetCount[]> {
-    const words = this.liveWords;
-    const counts = new Int32Array(this.codeValue.length);
-    if (few) {
-      for (let i = 0; i < few.length; i++) {
-        const doc = few[i]!;
-        const word = doc >>> 5;
-        const bit = 1 << (doc & 31);
-        const passes = (filter.pass[word]! & bit) !== 0;
-        const start = this.codeStart[doc]!;
-        const end = start + this.facetCodeCount[doc]!;
-        for (let c = start; c < end; c++) {
-          const code = this.codePool[c]!;
-          const except = filter.except[this.codeSlot[code]!];
-          if (except ? (except[word]! & bit) !== 0 : passes) counts[code]!++;
-        }
-      }
-    } else {
-      // The matched documents each facet is counted over, worked out once per distinct base: unfiltered facets
-      // share one. Each value then costs one AND and popcount per bitset word.
-      const counted = new Map<Uint32Array, Uint32Array>();
-      SEARCH_FACETS.forEach((_, slot) => {
-        const base = filter.except[slot] ?? filter.pass;
-        let over = counted.get(base);
-        if (!over) {
-          over = base;
-          if (matched) {
-            over = this.scratchBits();
-            for (let w = 0; w < words; w++) over[w] = base[w]! & matched[w]!;
-          }
-          counted.set(base, over);
-        }
-        for (const code of this.codesOfSlot[slot]!) {
-          const bits = this.codeBits[code]!;
-          let n = 0;
-          for (let w = 0; w < words; w++) n += popcount(over[w]! & bits[w]!);
-          counts[code] = n;
-        }
-      });
-    }
-    const out = {} as Record<SearchFacet, FacetCount[]>;
-    SEARCH_FACETS.forEach((facet, slot) => {
-      const values: FacetCount[] = [];
-      const listed = new Set<string>();
-      for (const code of this.codesOfSlot[slot]!) {
-        if (counts[code]! > 0 || filter.selected[slot]!.has(this.codeValue[code]!)) {
-          values.push({ value: this.codeValue[code]!, count: counts[code]! });
-          listed.add(this.codeValue[code]!);
-        }
-      }
-      // A selected value no document has (yet) still shows, with 0, so the UI can untick it.
-      for (const value of filter.selected[slot]!) if (!listed.has(value)) values.push({ value, count: 0 });
-      values.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-      out[facet] = values;
-    });
-    return out;
-  }
-}
-
-interface CompiledFilter {
-  /** Visible documents passing every filter. */
-  pass: Uint32Array;
-  /** Per filtered facet: visible documents passing every other filter. */
-  except: (Uint32Array | undefined)[];
-  selected: Set<string>[];
 }
 
 /**
@@ -1067,70 +798,8 @@ function metadataOf(asset: IndexedAsset, version: IndexedVersion): [number, stri
   ];
 }
 
-function popcount(bits: number): number {
-  let x = bits - ((bits >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
 function cacheKey(request: SearchRequest): string {
   const filters = Object.entries(request.filters).filter(([, v]) => v?.length).map(([k, v]) => `${k}=${[...v!].sort().join(',')}`).sort().join('&');
   const words = request.query.words.map((w) => `${w.exact ? '"' : ''}${w.text}${w.prefix ? '*' : ''}`).join(' ');
   return `${request.audience}|${request.offset}|${request.limit}|${request.completeAll ? 'all' : ''}|${filters}|${words}`;
-}
-
-/** The k best (key, document) pairs seen, as a min-heap; ties go to the newer document. */
-class TopDocuments {
-  private keys: Float64Array;
-  private docs: Int32Array;
-  private size = 0;
-  constructor(private capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.docs = new Int32Array(capacity);
-  }
-
-  private less(i: number, j: number) {
-    return this.keys[i]! < this.keys[j]! || (this.keys[i] === this.keys[j] && this.docs[i]! < this.docs[j]!);
-  }
-
-  offer(key: number, doc: number) {
-    if (this.size < this.capacity) {
-      let i = this.size++;
-      this.keys[i] = key;
-      this.docs[i] = doc;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.less(i, parent)) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-      return;
-    }
-    if (this.capacity === 0 || key < this.keys[0]! || (key === this.keys[0] && doc < this.docs[0]!)) return;
-    this.keys[0] = key;
-    this.docs[0] = doc;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < this.size && this.less(left, smallest)) smallest = left;
-      if (right < this.size && this.less(right, smallest)) smallest = right;
-      if (smallest === i) break;
-      this.swap(i, smallest);
-      i = smallest;
-    }
-  }
-
-  private swap(i: number, j: number) {
-    const key = this.keys[i]!; this.keys[i] = this.keys[j]!; this.keys[j] = key;
-    const doc = this.docs[i]!; this.docs[i] = this.docs[j]!; this.docs[j] = doc;
-  }
-
-  /** Best first. */
-  sorted(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.size; i++) out.push([this.keys[i]!, this.docs[i]!]);
-    return out.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
-  }
 }

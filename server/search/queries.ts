@@ -1,18 +1,14 @@
-// SQL for search: what the index is built from, the usage figures that rank, and the search log.
+// SQL for search: what the index is built from, and the texts for snippets (usage figures and the search log are usage's).
 import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import { salesVersionId } from '../access/visibility.ts';
 import { addTerm, noTerms, versionColumns, type AssetRow, type TermLists, type VersionMeta } from '../assets/queries.ts';
 import type { Database, Db } from '../db/client.ts';
-import { assets, assetTerms, assetVersions, searchLog, terms, usageEvents, users } from '../db/schema.ts';
+import { assets, assetTerms, assetVersions, terms, users } from '../db/schema.ts';
 import type { FacetKey } from '../taxonomy/service.ts';
 import type { DocumentBody } from './document-tokens.ts';
-import type { AssetUsage, IndexedAsset, IndexedVersion, SearchFilters } from './index.ts';
-import { USAGE_HALF_LIFE_DAYS } from './ranking.ts';
+import type { IndexedAsset, IndexedVersion } from './index.ts';
 import { TEXT_TERMS_FORMAT } from './text-terms.ts';
 import { unitHashes } from './text.ts';
-
-/** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
-export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const;
 
 /**
  * What a read brings of each version's text: 'text' the text; 'terms' the terms processing stored (text-terms.ts)
@@ -196,67 +192,4 @@ export async function versionTexts(db: Db, versionIds: string[], chars: number):
   const rows = await db.select({ id: assetVersions.id, text: sql<string | null>`substr(${assetVersions.text}, 1, ${chars})` })
     .from(assetVersions).where(inArray(assetVersions.id, versionIds));
   return new Map(rows.filter((r) => r.text).map((r) => [r.id, r.text!]));
-}
-
-const isUse = and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...USE_KINDS]));
-const halfLifeSeconds = USAGE_HALF_LIFE_DAYS * 86_400;
-/** Assets recounted per statement (an id list per statement stays far below PostgreSQL's parameter limit). */
-const RECOUNT_BATCH = 1_000;
-
-/**
- * Usage per asset over the last year, for ranking, counted as distinct (person, day) pairs: one person's repeats
- * on one day count once, whatever they did and however often. Each pair weighs 2^(−age / half-life), aged from
- * its last use. Share-link visitors (no user) count as one person a day. Also the events and the distinct people
- * of the last 30 days, for hits. `assetIds` limits the count to those assets (the refresh after new events);
- * without it every asset is counted, and the newest event id is returned, from which usageSince picks up.
- */
-export async function usageFigures(db: Db, assetIds?: string[]): Promise<{ usage: Map<string, AssetUsage>; lastEventId: number }> {
-  const [last] = assetIds ? [{ id: null }] : await db.select({ id: sql<number | null>`max(${usageEvents.id})::float8` }).from(usageEvents);
-  const usage = new Map<string, AssetUsage>();
-  const batches = assetIds ? Array.from({ length: Math.ceil(assetIds.length / RECOUNT_BATCH) }, (_, i) => assetIds.slice(i * RECOUNT_BATCH, (i + 1) * RECOUNT_BATCH)) : [null];
-  for (const batch of batches) {
-    if (batch?.length === 0) continue;
-    const personDays = db.select({
-      assetId: usageEvents.assetId,
-      userId: usageEvents.userId,
-      lastAt: sql<Date>`max(${usageEvents.at})`.as('last_at'),
-      recentUses: sql<number>`count(*) filter (where ${usageEvents.at} > now() - interval '30 days')`.as('recent_uses'),
-    }).from(usageEvents)
-      .where(and(isUse, sql`${usageEvents.at} > now() - interval '365 days'`, batch ? inArray(usageEvents.assetId, batch) : undefined))
-      // Days in UTC, whatever the session's time zone.
-      .groupBy(usageEvents.assetId, usageEvents.userId, sql`(${usageEvents.at} at time zone 'UTC')::date`)
-      .as('person_days');
-    const rows = await db.select({
-      assetId: personDays.assetId,
-      // In float8: extract() gives numeric, and numeric power() made this query ten times slower (9 s at 1.5M events).
-      decayed: sql<number>`sum(power(0.5::float8, extract(epoch from now() - ${personDays.lastAt})::float8 / ${halfLifeSeconds}))`,
-      last30: sql<number>`sum(${personDays.recentUses})::int`,
-      people30: sql<number>`(count(distinct ${personDays.userId}) filter (where ${personDays.lastAt} > now() - interval '30 days'))::int`,
-    }).from(personDays).groupBy(personDays.assetId);
-    for (const row of rows) usage.set(row.assetId, { decayed: Number(row.decayed), last30Days: Number(row.last30), people30Days: Number(row.people30) });
-  }
-  return { usage, lastEventId: Number(last?.id ?? 0) };
-}
-
-/** The assets with counted uses recorded after event `afterId`, and the newest event id seen. */
-export async function assetsUsedSince(db: Db, afterId: number): Promise<{ assetIds: string[]; lastEventId: number }> {
-  const rows = await db.select({
-    assetId: usageEvents.assetId,
-    used: sql<boolean>`bool_or(${isUse})`,
-    lastId: sql<number>`max(${usageEvents.id})::float8`,
-  }).from(usageEvents).where(gt(usageEvents.id, afterId)).groupBy(usageEvents.assetId);
-  let lastEventId = afterId;
-  for (const row of rows) lastEventId = Math.max(lastEventId, Number(row.lastId));
-  return { assetIds: rows.filter((row) => row.used).map((row) => row.assetId), lastEventId };
-}
-
-export interface SearchLogEntry { id: string; userId: string; query: string; filters: SearchFilters; resultCount: number }
-
-/** Writes logged searches in one statement. */
-export async function logSearches(db: Db, entries: SearchLogEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db.insert(searchLog).values(entries.map((entry) => ({
-    id: entry.id, userId: entry.userId, query: entry.query, resultCount: entry.resultCount,
-    filters: Object.fromEntries(Object.entries(entry.filters).filter(([, v]) => v?.length)) as Record<string, string[]>,
-  })));
 }

@@ -1,8 +1,9 @@
+// HTTP for usage: the events the web app reports (views, clicks from a search, copied links, presenting).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireUser, userOf } from '../auth/guards.ts';
 import type { Services } from '../services.ts';
-import { BROWSER_EVENT_KINDS } from './service.ts';
+import { BROWSER_EVENT_KINDS } from './uses.ts';
 
 const EventBody = Type.Object({
   assetId: Type.String({ format: 'uuid' }),

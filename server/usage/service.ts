@@ -1,28 +1,56 @@
-import { and, eq, isNull } from 'drizzle-orm';
+// Usage: records what people do with assets (views, downloads, clicks from a search…) and the searches they run,
+// through one write buffer, and answers the figures ranking reads from them. Owns usage_events and search_log.
 import { countsAsUse } from '../access/visibility.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
-import { searchLog, usageEvents } from '../db/schema.ts';
-
-export const BROWSER_EVENT_KINDS = ['view', 'click', 'copy_link', 'presented'] as const;
-export type UsageKind = (typeof BROWSER_EVENT_KINDS)[number] | 'download' | 'share';
+import { assetsUsedSince, usageFigures } from './queries.ts';
+import type { UsageKind } from './uses.ts';
+import { usageWriteBuffer, type WriteBufferOptions } from './write-buffer.ts';
 
 export interface UsageEvent { assetId: string; versionId?: string | null; kind: UsageKind; queryId?: string | null }
 
-export function usageService(db: Db) {
+export interface LoggedSearch { id: string; userId: string; query: string; filters: Partial<Record<string, string[]>>; resultCount: number }
+
+export function usageService(db: Db, options: WriteBufferOptions = {}) {
+  const buffer = usageWriteBuffer(db, options);
   return {
-    /** Marketing's own handling is kept but not counted as use: reports measure what sales do. */
+    /**
+     * Records an event; it is written with the next batch, so this resolves at once (a download does not wait on
+     * it). A click carrying the queryId of one's own search marks that search's first click.
+     * Marketing's own handling is kept but not counted as use: reports measure what sales do.
+     */
     async record(user: CurrentUser | null, event: UsageEvent): Promise<void> {
-      await db.insert(usageEvents).values({
+      buffer.recordEvent({
         assetId: event.assetId, versionId: event.versionId ?? null, userId: user?.id ?? null, kind: event.kind,
-        counted: countsAsUse(user), queryId: event.queryId ?? null,
+        counted: countsAsUse(user), queryId: event.queryId ?? null, at: new Date(),
       });
-      // The first hit opened from a search is its click, for the reports' click rate; only one's own searches count.
-      if (event.kind === 'click' && event.queryId && user) {
-        await db.update(searchLog).set({ clickedAssetId: event.assetId, clickedAt: new Date() })
-          .where(and(eq(searchLog.id, event.queryId), eq(searchLog.userId, user.id), isNull(searchLog.clickedAt)));
-      }
     },
+
+    /** Logs a search for the reports, with the next batch. */
+    logSearch(search: LoggedSearch): void {
+      buffer.logSearch({ ...search, at: new Date() });
+    },
+
+    /**
+     * Per-asset figures for ranking (see queries.ts), every asset's or these assets', with uses decaying by
+     * `halfLifeDays`. Includes what this process recorded until now: the buffer is written first.
+     */
+    async usageFigures(halfLifeDays: number, assetIds?: string[]) {
+      await buffer.flush();
+      return usageFigures(db, halfLifeDays, assetIds);
+    },
+
+    /** The assets with counted uses since event `afterId` (see queries.ts), this process's recorded ones included. */
+    async assetsUsedSince(afterId: number) {
+      await buffer.flush();
+      return assetsUsedSince(db, afterId);
+    },
+
+    /** Writes what was recorded and logged until now (it is otherwise written within 50 ms). */
+    flush: (): Promise<void> => buffer.flush(),
+
+    /** Writes what is pending, before the database closes. */
+    close: (): Promise<void> => buffer.close(),
   };
 }
 

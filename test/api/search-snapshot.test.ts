@@ -26,7 +26,7 @@ describe('search after a restart', () => {
 
   /** A second search service on the same database and data directory, as the next process would start. */
   async function restart() {
-    const service = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile });
+    const service = searchService(t.app.services.database, t.app.services.taxonomy, t.app.services.usage, { snapshotFile });
     restarted.push(service);
     return { service, report: await service.start() };
   }
@@ -100,7 +100,7 @@ describe('search after a restart', () => {
     // Terms in a form this build can't read (written by another release) are passed over for the text.
     await db.execute(sql`update asset_versions v set search_terms = 't0 rollout' from assets a where a.current_version_id = v.id and a.id = ${older}`);
 
-    const cold = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile: path.join(t.config.dataDir, 'first-boot', 'index.snapshot') });
+    const cold = searchService(t.app.services.database, t.app.services.taxonomy, t.app.services.usage, { snapshotFile: path.join(t.config.dataDir, 'first-boot', 'index.snapshot') });
     restarted.push(cold);
     // The text the build read (for the version without usable terms) is stored at once.
     expect(await cold.start()).toMatchObject({ from: 'database', assets: 2, storedTexts: 1 });
@@ -112,7 +112,7 @@ describe('search after a restart', () => {
     const [hit] = (await cold.search(sales, { q: 'trellis', limit: 20, offset: 0 })).hits;
     expect(hit!.snippet).toMatchObject({ field: 'text', text: expect.stringContaining('trellis programme') });
     await cold.close();
-    const next = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile: path.join(t.config.dataDir, 'first-boot', 'index.snapshot') });
+    const next = searchService(t.app.services.database, t.app.services.taxonomy, t.app.services.usage, { snapshotFile: path.join(t.config.dataDir, 'first-boot', 'index.snapshot') });
     restarted.push(next);
     expect(await next.start()).toMatchObject({ from: 'snapshot', reindexed: 0, storedTexts: 2 });
   });
@@ -120,7 +120,7 @@ describe('search after a restart', () => {
   it('stops a build when the service closes under it, before the database goes, without calling it a failure', async () => {
     await approvedAsset(t, t.marketing, t.approver, { title: 'Juniper pricing sheet' });
     const warnings: string[] = [];
-    const service = searchService(t.app.services.database, t.app.services.taxonomy, { snapshotFile, warn: (message) => warnings.push(message) });
+    const service = searchService(t.app.services.database, t.app.services.taxonomy, t.app.services.usage, { snapshotFile, warn: (message) => warnings.push(message) });
     const building = service.start();
     await service.close();
     await expect(building).rejects.toBeInstanceOf(SearchClosed);

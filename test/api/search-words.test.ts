@@ -97,7 +97,7 @@ describe('punctuation alone', () => {
     expect(result.query).toBe('');
     expect(result.total).toBe(none.total);
     expect(ids(result)).toEqual(ids(none));
-    await t.app.services.search.flushLog();
+    await t.app.services.usage.flush();
     const [logged] = await t.app.services.database.db.select().from(searchLog).where(eq(searchLog.id, result.queryId));
     expect(logged!.query).toBe('');
   });

@@ -268,7 +268,7 @@ describe('bad input', () => {
   it('cuts a very long query instead of refusing it', async () => {
     const result = await found(t.sales, { q: `facetta ${'lorem ipsum '.repeat(600)}` });
     expect(result.hits.length).toBeGreaterThan(0);
-    await t.app.services.search.flushLog();
+    await t.app.services.usage.flush();
     const [logged] = await t.app.services.database.db.select().from(searchLog).where(eq(searchLog.id, result.queryId));
     expect(logged!.query.length).toBeLessThanOrEqual(200);
   });
@@ -311,16 +311,17 @@ describe('search log', () => {
     const id = await approvedAsset(t, t.marketing, t.approver, { title: 'Logbook lantern', personas: 'cfo' });
     const result = await found(t.sales, { q: 'lantern', persona: 'cfo' });
     // Searches are logged in small batches off the response path.
-    await t.app.services.search.flushLog();
+    await t.app.services.usage.flush();
     const db = t.app.services.database.db;
     const [logged] = await db.select().from(searchLog).where(eq(searchLog.id, result.queryId));
     expect(logged).toMatchObject({ query: 'lantern', filters: { persona: ['cfo'] }, resultCount: 1, clickedAssetId: null });
     expect((await post('/api/events', t.sales, { assetId: id, kind: 'click', queryId: result.queryId })).statusCode).toBe(202);
+    await t.app.services.usage.flush();
     const [clicked] = await db.select().from(searchLog).where(eq(searchLog.id, result.queryId));
     expect(clicked!.clickedAssetId).toBe(id);
     expect(clicked!.clickedAt).toBeInstanceOf(Date);
     const zero = await found(t.sales, { q: 'nothingmatchesthis' });
-    await t.app.services.search.flushLog();
+    await t.app.services.usage.flush();
     const [none] = await db.select().from(searchLog).where(eq(searchLog.id, zero.queryId));
     expect(none!.resultCount).toBe(0);
   });

@@ -1,18 +1,11 @@
 // Sessions are remembered for a few seconds (server/auth/session-cache.ts); ending one, disabling or changing a user
 // must still take effect at the next request, in this process and in the others on the same PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionCache } from '../../server/auth/session-cache.ts';
-import { testApp, type TestApp } from '../support/app.ts';
+import { useTestApp } from '../support/app.ts';
 import { secondApp } from '../support/second-app.ts';
 
-let t: TestApp;
-let admin: Record<string, string>;
-
-beforeAll(async () => {
-  t = await testApp();
-  admin = await t.as('admin');
-});
-afterAll(() => t.close());
+const t = useTestApp({ signIn: ['admin'] });
 
 async function me(headers: Record<string, string>, app = t.app) {
   return app.inject({ method: 'GET', url: '/api/me', headers });
@@ -35,9 +28,9 @@ describe('a remembered session', () => {
     const sales = await t.as('sales', 'rowan@example.com');
     expect((await me(sales)).json()).toMatchObject({ role: 'sales' });
     const id = await userId('rowan@example.com');
-    await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin, payload: { role: 'marketing' } });
+    await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: t.admin, payload: { role: 'marketing' } });
     expect((await me(sales)).json()).toMatchObject({ role: 'marketing' });
-    await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: admin, payload: { disabled: true } });
+    await t.app.inject({ method: 'PATCH', url: `/api/users/${id}`, headers: t.admin, payload: { disabled: true } });
     expect((await me(sales)).statusCode).toBe(401);
   });
 
@@ -66,7 +59,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a session remembered by another proc
       const signedOut = await t.as('sales', 'sol@example.com');
       expect((await me(sales, other.app)).statusCode).toBe(200);
       expect((await me(signedOut, other.app)).statusCode).toBe(200);
-      await t.app.inject({ method: 'PATCH', url: `/api/users/${await userId('sky@example.com')}`, headers: admin, payload: { disabled: true } });
+      await t.app.inject({ method: 'PATCH', url: `/api/users/${await userId('sky@example.com')}`, headers: t.admin, payload: { disabled: true } });
       await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: signedOut });
       // NOTIFY arrives asynchronously: well within a second, never the cache's five.
       const until = Date.now() + 2_000;

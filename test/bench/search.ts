@@ -23,6 +23,7 @@ import { parseQuery } from '../../server/search/query-parser.ts';
 import { packTextTerms } from '../../server/search/text-terms.ts';
 import { searchService, type SearchParams } from '../../server/search/service.ts';
 import { taxonomyService } from '../../server/taxonomy/service.ts';
+import { usageService, type UsageService } from '../../server/usage/service.ts';
 import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery, type Vocabulary } from './corpus/prose.ts';
 
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -207,12 +208,14 @@ async function main() {
   let database: Database | undefined;
   let sql: postgres.Sql | undefined;
   let stop: () => Promise<void> = async () => {};
+  let usage: UsageService | undefined;
   try {
     database = await openDatabase(url.toString(), dataDir);
     sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
     log(`search benchmark: ${ASSETS.toLocaleString('en')} assets, ${QUERIES} queries, ${os.availableParallelism()} cores, Node ${process.version}`);
 
     const taxonomy = taxonomyService(database.db);
+    usage = usageService(database.db);
     const vocab = vocabulary();
     if (reuse) {
       // Data loaded by an older version of this benchmark may lack the stored terms: the build then reads the text.
@@ -230,7 +233,7 @@ async function main() {
     // In a function of its own, so nothing keeps this first index alive once the restart below has its own.
     const firstBuildMs = await (async () => {
       const index = new MemorySearchIndex();
-      const cold = searchService(database!, taxonomy, { index, snapshotFile });
+      const cold = searchService(database!, taxonomy, usage, { index, snapshotFile });
       stop = () => cold.close();
       const started = performance.now();
       await cold.start();
@@ -251,7 +254,7 @@ async function main() {
     const buildRuns = [firstBuildMs];
     for (let run = 1; run < BUILD_RUNS; run++) {
       gc();
-      const again = searchService(database, taxonomy, { index: new MemorySearchIndex() });
+      const again = searchService(database, taxonomy, usage, { index: new MemorySearchIndex() });
       stop = () => again.close();
       const started = performance.now();
       await again.start();
@@ -266,7 +269,7 @@ async function main() {
     const churn = Math.ceil(ASSETS / 100);
     await sql`update assets set updated_at = updated_at where id in (select id from assets order by id limit ${churn})`;
     const index = new MemorySearchIndex();
-    const search = searchService(database, taxonomy, { index, snapshotFile });
+    const search = searchService(database, taxonomy, usage, { index, snapshotFile });
     stop = () => search.close();
     const restartStarted = performance.now();
     const boot = await search.start();
@@ -345,6 +348,7 @@ async function main() {
     log(`benchmark took ${seconds(performance.now() - started)}`);
   } finally {
     await stop();
+    await usage?.close();
     await sql?.end({ timeout: 5 });
     await database?.close();
     if (kept) log(`kept the data in database ${name} (drop it when done)`);
