@@ -26,6 +26,7 @@ import { createServices, type Services } from './services.ts';
 import taxonomyRoutes from './taxonomy/routes.ts';
 import usageRoutes from './usage/routes.ts';
 import processingRoutes from './processing/routes.ts';
+import reportRoutes from './reports/routes.ts';
 import searchRoutes from './search/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
@@ -134,6 +135,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(usageRoutes, { services });
   await app.register(processingRoutes, { services });
   await app.register(searchRoutes, { services });
+  await app.register(reportRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload));

@@ -7,6 +7,7 @@ import type { Database } from './db/client.ts';
 import { jobRunner } from './jobs/runner.ts';
 import { previewStore } from './processing/previews.ts';
 import { processingService } from './processing/service.ts';
+import { reportService } from './reports/service.ts';
 import { searchService } from './search/service.ts';
 import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
@@ -35,7 +36,8 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   processing.onProcessed((event) => search.assetChanged(event.assetId));
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search };
+  const reports = reportService(db, usage);
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;

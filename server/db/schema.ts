@@ -204,5 +204,9 @@ export const searchLog = pgTable('search_log', {
   resultCount: integer('result_count').notNull(),
   clickedAssetId: uuid('clicked_asset_id').references(() => assets.id, { onDelete: 'set null' }),
   clickedAt: ts('clicked_at'),
+  /** The assets the search showed (its page of hits, up to 20): reports tell "never shown" from "shown, never opened". */
+  shownAssetIds: uuid('shown_asset_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  /** Counted in reports: a search by sales, not marketing checking its own content (access's countsAsUse, as for events). */
+  counted: boolean('counted').notNull().default(true),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [index('search_log_at_idx').on(t.at)]);

@@ -21,6 +21,8 @@ const TAXONOMY_REFRESH_MS = 60_000;
 /** Owner names on hits may lag a rename by this much. */
 const OWNERS_REFRESH_MS = 60_000;
 const SUGGESTIONS = 8;
+/** Hits of a search the log keeps (a first page's worth). */
+const SHOWN_LOGGED = 20;
 /**
  * Text read for snippets: this many characters first, which holds the match for most hits and is a fraction of a
  * long document, then up to the snippet's scan limit for the hits whose words come later. (Steps of 4k and 32k
@@ -115,7 +117,9 @@ export function searchAnswers(state: SearchState, taxonomy: TaxonomyService, usa
       const query = parseQuery(params.q ?? '');
       const outcome = index.query({ query, audience: audienceOf(user), filters, limit: params.limit, offset: params.offset, now: Date.now() });
       const queryId = randomUUID();
-      usage.logSearch({ id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total });
+      // The hits shown (a first page's worth), so reports can tell an asset never shown from one shown and not opened.
+      usage.logSearch(user, { id: queryId, userId: user.id, query: query.text, filters, resultCount: outcome.total,
+        shownAssetIds: outcome.hits.slice(0, SHOWN_LOGGED).map((h) => h.assetId) });
       const [names, starts, byFacet] = await Promise.all([
         ownerName(outcome.hits.flatMap((h) => state.sources.get(h.assetId)?.row.ownerId ?? [])),
         snippetTexts(outcome.hits.filter((h) => h.matchedIn === 'text').map((h) => h.versionId), SNIPPET_READS[0]!),

@@ -3,7 +3,7 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { searchLog, usageEvents } from '../db/schema.ts';
-import { USE_KINDS, type UsageFigures, type UsageKind } from './uses.ts';
+import { RANKED_KINDS, type UsageFigures, type UsageKind } from './uses.ts';
 
 export interface UsageEventRow {
   assetId: string;
@@ -23,6 +23,10 @@ export interface SearchLogRow {
   query: string;
   filters: Partial<Record<string, string[]>>;
   resultCount: number;
+  /** The assets the search showed (its first page, best first): reports tell "never shown" from "shown, never opened". */
+  shownAssetIds: string[];
+  /** Whether reports count it: a search by sales, not marketing checking its own content (access's countsAsUse). */
+  counted: boolean;
   at: Date;
 }
 
@@ -42,6 +46,7 @@ export async function writeUsage(db: Db, batch: UsageBatch): Promise<void> {
     for (const rows of chunks(batch.searches)) {
       await tx.insert(searchLog).values(rows.map((entry) => ({
         id: entry.id, userId: entry.userId, query: entry.query, resultCount: entry.resultCount, at: entry.at,
+        shownAssetIds: entry.shownAssetIds, counted: entry.counted,
         filters: Object.fromEntries(Object.entries(entry.filters).filter(([, v]) => v?.length)) as Record<string, string[]>,
       })));
     }
@@ -72,7 +77,7 @@ function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-const isUse = and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...USE_KINDS]));
+const isUse = and(eq(usageEvents.counted, true), inArray(usageEvents.kind, [...RANKED_KINDS]));
 /** Assets recounted per statement (an id list per statement stays far below PostgreSQL's parameter limit). */
 const RECOUNT_BATCH = 1_000;
 

@@ -9,7 +9,7 @@ import { usageWriteBuffer, type WriteBufferOptions } from './write-buffer.ts';
 
 export interface UsageEvent { assetId: string; versionId?: string | null; kind: UsageKind; queryId?: string | null }
 
-export interface LoggedSearch { id: string; userId: string; query: string; filters: Partial<Record<string, string[]>>; resultCount: number }
+export interface LoggedSearch { id: string; userId: string; query: string; filters: Partial<Record<string, string[]>>; resultCount: number; shownAssetIds: string[] }
 
 export function usageService(db: Db, options: WriteBufferOptions = {}) {
   const buffer = usageWriteBuffer(db, options);
@@ -26,9 +26,9 @@ export function usageService(db: Db, options: WriteBufferOptions = {}) {
       });
     },
 
-    /** Logs a search for the reports, with the next batch. */
-    logSearch(search: LoggedSearch): void {
-      buffer.logSearch({ ...search, at: new Date() });
+    /** Logs a search for the reports, with the next batch; reports count only those by sales (countsAsUse). */
+    logSearch(user: CurrentUser, search: LoggedSearch): void {
+      buffer.logSearch({ ...search, counted: countsAsUse(user), at: new Date() });
     },
 
     /**

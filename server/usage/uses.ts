@@ -5,8 +5,19 @@
 export const BROWSER_EVENT_KINDS = ['view', 'click', 'copy_link', 'presented'] as const;
 export type UsageKind = (typeof BROWSER_EVENT_KINDS)[number] | 'download' | 'share';
 
-/** What counts as sales using an asset (marketing's own handling is recorded with counted = false). */
-export const USE_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const satisfies readonly UsageKind[];
+/** Every kind of event recorded, as the reports break them down. */
+export const EVENT_KINDS = ['view', 'click', 'download', 'share', 'copy_link', 'presented'] as const satisfies readonly UsageKind[];
+/**
+ * What search ranking counts as sales taking an interest in an asset: every counted event (marketing's own handling
+ * is recorded with counted = false). Reports are stricter: see USE_KINDS.
+ */
+export const RANKED_KINDS = EVENT_KINDS;
+/** An asset is USED, in the reports, when sales do one of these with it: it went to a buyer or in front of one. */
+export const USE_KINDS = ['download', 'share', 'copy_link', 'presented'] as const satisfies readonly UsageKind[];
+/** An asset is OPENED by these (its detail viewed, a hit clicked): looked at, not yet used. */
+export const OPEN_KINDS = ['view', 'click'] as const satisfies readonly UsageKind[];
+/** Counted under "shares" in the per-asset report: the link to it went to a buyer either way. */
+export const SHARE_KINDS = ['share', 'copy_link'] as const satisfies readonly UsageKind[];
 
 /**
  * What ranking and hits know of an asset's use, counted in person-days: one person's repeats on one day count once,

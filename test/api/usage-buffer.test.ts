@@ -55,7 +55,7 @@ describe('the usage write buffer', () => {
     const transactions = vi.spyOn(db, 'transaction');
     const usage = usageService(db);
     const queryId = crypto.randomUUID();
-    usage.logSearch({ id: queryId, userId: sales.id, query: 'pricing', filters: { persona: ['cfo'] }, resultCount: 1 });
+    usage.logSearch(sales, { id: queryId, userId: sales.id, query: 'pricing', filters: { persona: ['cfo'] }, resultCount: 1, shownAssetIds: [assetId] });
     await usage.record(sales, { assetId, kind: 'click', queryId });
     await usage.record(sales, { assetId, kind: 'download' });
     // Nothing waited on a write: it is still to come.
@@ -96,7 +96,7 @@ describe('the usage write buffer', () => {
     await usage.flush();
     await current.client.close();
     const queryId = crypto.randomUUID();
-    usage.logSearch({ id: queryId, userId: sales.id, query: 'pricing', filters: {}, resultCount: 1 });
+    usage.logSearch(sales, { id: queryId, userId: sales.id, query: 'pricing', filters: {}, resultCount: 1, shownAssetIds: [assetId] });
     for (let i = 0; i < 30; i++) await usage.record(sales, { assetId, kind: 'view' });
     await usage.record(sales, { assetId, kind: 'click', queryId });
     // Tried and held: the database is closed.

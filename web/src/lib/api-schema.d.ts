@@ -1471,6 +1471,452 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description USED: at least one counted download, share, copied link or presentation in the window; views and clicks open an asset, they do not use it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            days: number;
+                            liveAssets: number;
+                            usedAssets: number;
+                            unusedAssets: number;
+                            /** @description used ÷ live assets, in percent to one decimal; 0 without live assets */
+                            usedPct: number;
+                            unusedPct: number;
+                            events: {
+                                view: number;
+                                click: number;
+                                download: number;
+                                share: number;
+                                copy_link: number;
+                                presented: number;
+                            };
+                            activeSalesUsers: number;
+                            searches: number;
+                            zeroResultSearches: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/unused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                    /** @description only assets of this persona (searches naming it) */
+                    persona?: string;
+                    /** @description only assets of this stage (searches naming it) */
+                    stage?: string;
+                    /** @description JSON only; the CSV has every row */
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                asset: {
+                                    id: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    kind: "document" | "presentation" | "spreadsheet" | "image" | "video" | "audio" | "archive" | "other";
+                                    owner: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    personas: string[];
+                                    stages: string[];
+                                    thumbnailUrl: string | null;
+                                };
+                                /** Format: date-time */
+                                approvedAt: string;
+                                daysLive: number;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** @enum {unknown} */
+                                reason: "expiring" | "never_shown" | "shown_not_opened" | "opened_not_used";
+                                reasonText: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                    /** @description only assets of this persona (searches naming it) */
+                    persona?: string;
+                    /** @description only assets of this stage (searches naming it) */
+                    stage?: string;
+                    /** @description JSON only; the CSV has every row */
+                    limit: number;
+                    sort: "-uses" | "uses" | "-lastUsedAt" | "title";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scoreFormula: string;
+                            minUses: number;
+                            total: number;
+                            items: {
+                                asset: {
+                                    id: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    kind: "document" | "presentation" | "spreadsheet" | "image" | "video" | "audio" | "archive" | "other";
+                                    owner: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    personas: string[];
+                                    stages: string[];
+                                    thumbnailUrl: string | null;
+                                };
+                                uses: number;
+                                views: number;
+                                downloads: number;
+                                shares: number;
+                                uniqueUsers: number;
+                                /** Format: date-time */
+                                lastUsedAt: string | null;
+                                score: number | null;
+                                cell: {
+                                    persona: string | null;
+                                    stage: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            personas: {
+                                slug: string;
+                                label: string;
+                            }[];
+                            stages: {
+                                slug: string;
+                                label: string;
+                            }[];
+                            cells: {
+                                persona: string;
+                                stage: string;
+                                liveAssets: number;
+                                usedAssets: number;
+                                uses: number;
+                                zeroResultSearches: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                    /** @description only assets of this persona (searches naming it) */
+                    persona?: string;
+                    /** @description only assets of this stage (searches naming it) */
+                    stage?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            top: {
+                                query: string;
+                                count: number;
+                                clickRate: number;
+                                searchers: number;
+                            }[];
+                            zeroResults: {
+                                /** @description the most frequent spelling; "" for searches with filters and no words */
+                                query: string;
+                                variants: string[];
+                                count: number;
+                                searchers: number;
+                                /** Format: date-time */
+                                lastAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                    interval: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            interval: "day" | "week";
+                            points: {
+                                /** @description YYYY-MM-DD (UTC), the first day of the bucket */
+                                date: string;
+                                views: number;
+                                downloads: number;
+                                shares: number;
+                                searches: number;
+                                uses: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/hints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    /** @description csv: the list as a streamed text/csv file with a header row */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                asset: {
+                                    id: string;
+                                    title: string;
+                                    /** @enum {unknown} */
+                                    kind: "document" | "presentation" | "spreadsheet" | "image" | "video" | "audio" | "archive" | "other";
+                                    owner: {
+                                        id: string;
+                                        name: string;
+                                    };
+                                    personas: string[];
+                                    stages: string[];
+                                    thumbnailUrl: string | null;
+                                };
+                                /** @enum {unknown} */
+                                hint: "expiring" | "dropped" | "retire";
+                                text: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                daysLive: number;
+                                usesNow: number;
+                                usesBefore: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -1,0 +1,88 @@
+// Per-asset usage of the live library in the window, with a score against the asset's own persona × stage cell
+// (not against the library's single best asset). One statement: figures, cell medians and order.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  assetInCell, countedEventsIn, dateOf, kindIn, lastUseOf, liveAt, rows, SHARE_KINDS, usesPerAsset,
+} from './measures.ts';
+import type { CellFilter, ReportWindow } from './window.ts';
+
+/** Fewer uses than this and an asset is not scored: two uses say little. */
+export const MIN_USES_FOR_SCORE = 3;
+export const ASSET_SORTS = ['-uses', 'uses', '-lastUsedAt', 'title'] as const;
+export type AssetSort = (typeof ASSET_SORTS)[number];
+
+export function scoreFormula(days: number): string {
+  return `score = the asset's uses ÷ the median uses of the live assets in its persona × stage cell (its first persona `
+    + `and first stage), over the last ${days} days; 1 is typical for its cell, 2 twice as used. A use is one person `
+    + `downloading, sharing, copying the link to or presenting it on one day. Scored from ${MIN_USES_FOR_SCORE} uses; `
+    + `a median below 1 counts as 1.`;
+}
+
+export interface AssetUsage {
+  assetId: string;
+  uses: number;
+  views: number;
+  downloads: number;
+  shares: number;
+  uniqueUsers: number;
+  lastUsedAt: Date | null;
+  score: number | null;
+  cell: { persona: string | null; stage: string | null };
+}
+
+interface AssetUsageRow {
+  id: string; persona: string | null; stage: string | null; uses: number; views: number; downloads: number; shares: number;
+  unique_users: number; last_used_at: number | null; median: number; total: number;
+}
+
+const ORDER: Record<AssetSort, string> = {
+  '-uses': 'uses desc, lower(title), id',
+  uses: 'uses, lower(title), id',
+  '-lastUsedAt': 'last_used_at desc nulls last, lower(title), id',
+  title: 'lower(title), id',
+};
+
+/** The live assets of the cell (all without one), sorted: `limit` of them (all without) and how many there are. */
+export async function assetUsage(db: Db, window: ReportWindow, cell: CellFilter, sort: AssetSort, page: { limit?: number } = {}):
+  Promise<{ items: AssetUsage[]; total: number }> {
+  const firstTerm = (facet: string) => sql`(select terms.slug from asset_terms join terms on terms.id = asset_terms.term_id
+    where asset_terms.asset_id = assets.id and terms.facet_key = ${facet} order by terms.position, terms.slug limit 1)`;
+  const list = await rows<AssetUsageRow>(db, sql`
+    with live as (
+      select assets.id, assets.title, ${firstTerm('persona')} as persona, ${firstTerm('stage')} as stage, ${assetInCell(cell)} as listed
+      from assets where ${liveAt(window)}),
+    events as (
+      select usage_events.asset_id,
+        (count(*) filter (where usage_events.kind = 'view'))::int as views,
+        (count(*) filter (where usage_events.kind = 'download'))::int as downloads,
+        (count(*) filter (where ${kindIn(SHARE_KINDS)}))::int as shares,
+        count(distinct usage_events.user_id)::int as unique_users
+      from usage_events where ${countedEventsIn(window)} group by usage_events.asset_id),
+    figures as (
+      select live.*, coalesce(uses.uses, 0) as uses, coalesce(events.views, 0) as views, coalesce(events.downloads, 0) as downloads,
+        coalesce(events.shares, 0) as shares, coalesce(events.unique_users, 0) as unique_users
+      from live left join ${usesPerAsset(window)} as uses on uses.asset_id = live.id left join events on events.asset_id = live.id),
+    medians as (
+      select persona, stage, percentile_cont(0.5) within group (order by uses)::float8 as median from figures group by persona, stage)
+    select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.unique_users,
+      ${lastUseOf(sql`figures.id`)} as last_used_at,
+      medians.median, (count(*) over ())::int as total
+    from figures join medians on medians.persona is not distinct from figures.persona and medians.stage is not distinct from figures.stage
+    where figures.listed
+    order by ${sql.raw(ORDER[sort])}
+    ${page.limit === undefined ? sql`` : sql`limit ${page.limit}`}`);
+  return {
+    total: list[0]?.total ?? 0,
+    items: list.map((row) => ({
+      assetId: row.id, uses: row.uses, views: row.views, downloads: row.downloads, shares: row.shares, uniqueUsers: row.unique_users,
+      lastUsedAt: dateOf(row.last_used_at), score: cellScore(row.uses, row.median), cell: { persona: row.persona, stage: row.stage },
+    })),
+  };
+}
+
+/** uses ÷ the cell's median (at least 1), to two decimals; null below MIN_USES_FOR_SCORE. */
+export function cellScore(uses: number, cellMedian: number): number | null {
+  if (uses < MIN_USES_FOR_SCORE) return null;
+  return Math.round((uses / Math.max(1, cellMedian)) * 100) / 100;
+}

@@ -1,0 +1,50 @@
+// Search analytics: the most frequent queries with how often a hit was opened from them, and the queries that found
+// nothing — each the same query however it was cased, accented or mistyped (query-variants.ts). One statement
+// counts per spelling; grouping spellings is done here.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { countedSearchesIn, epochMs, rows, searchInCell } from './measures.ts';
+import { groupQueryVariants } from './query-variants.ts';
+import type { CellFilter, ReportWindow } from './window.ts';
+
+/** How many of the most frequent queries `top` lists. */
+export const TOP_QUERIES = 100;
+
+export interface TopQuery { query: string; count: number; clickRate: number; searchers: number }
+export interface ZeroResultQuery { query: string; variants: string[]; count: number; searchers: number; lastAt: Date }
+export interface SearchAnalytics { top: TopQuery[]; zeroResults: ZeroResultQuery[] }
+
+interface SpellingRow { query: string; zero: boolean; count: number; clicks: number; users: (string | null)[]; last_at: number }
+
+export async function searchAnalytics(db: Db, window: ReportWindow, cell: CellFilter): Promise<SearchAnalytics> {
+  const spellings = await rows<SpellingRow>(db, sql`
+    select search_log.query, search_log.result_count = 0 as zero, count(*)::int as count, count(search_log.clicked_at)::int as clicks,
+      json_agg(distinct search_log.user_id) as users, ${epochMs(sql`max(search_log.at)`)} as last_at
+    from search_log where ${countedSearchesIn(window)} and ${searchInCell(cell)}
+    group by search_log.query, search_log.result_count = 0`);
+  const top = groupQueryVariants(spellings.filter((row) => row.query !== '')).map(({ rows: group }) => {
+    const count = sum(group, (row) => row.count);
+    return { query: mostFrequentSpelling(group), count, clickRate: round(sum(group, (row) => row.clicks) / count, 3), searchers: searchers(group) };
+  }).sort((a, b) => b.count - a.count || b.searchers - a.searchers || compare(a.query, b.query)).slice(0, TOP_QUERIES);
+  const zeroResults = groupQueryVariants(spellings.filter((row) => row.zero)).map(({ rows: group }) => ({
+    query: mostFrequentSpelling(group),
+    variants: spellingsByFrequency(group).filter((spelling) => spelling !== ''),
+    count: sum(group, (row) => row.count),
+    searchers: searchers(group),
+    lastAt: new Date(Math.max(...group.map((row) => row.last_at))),
+  })).sort((a, b) => b.count - a.count || b.lastAt.getTime() - a.lastAt.getTime() || compare(a.query, b.query));
+  return { top, zeroResults };
+}
+
+/** The spellings as typed, most frequent first (one spelling may come in two rows: with and without results). */
+function spellingsByFrequency(group: SpellingRow[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of group) counts.set(row.query, (counts.get(row.query) ?? 0) + row.count);
+  return [...counts].sort((a, b) => b[1] - a[1] || compare(a[0], b[0])).map(([spelling]) => spelling);
+}
+
+const mostFrequentSpelling = (group: SpellingRow[]) => spellingsByFrequency(group)[0]!;
+const searchers = (group: SpellingRow[]) => new Set(group.flatMap((row) => row.users.filter((user) => user !== null))).size;
+const sum = <T>(list: T[], of: (item: T) => number) => list.reduce((total, item) => total + of(item), 0);
+const round = (n: number, decimals: number) => Math.round(n * 10 ** decimals) / 10 ** decimals;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
