@@ -113,7 +113,8 @@ function fetchFailure(signal: AbortSignal | undefined): ApiError {
     : new ApiError(0, 'cannot reach the server; check your connection and try again', 'NETWORK');
 }
 
-async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** One JSON request: errors become ApiError, a 401 ends the session (onUnauthorized). Other typed clients (reports-api.ts) share it. */
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   let text: string;
   try {

@@ -6,6 +6,7 @@ export type Route =
   | { page: 'search' }
   | { page: 'asset'; id: string }
   | { page: 'review' }
+  | { page: 'reports' }
   | { page: 'admin-users' }
   | { page: 'admin-taxonomy' }
   | { page: 'account' }
@@ -18,6 +19,7 @@ export function match(path: string): Route {
   if (clean === '/login') return { page: 'login' };
   if (clean === '/search') return { page: 'search' };
   if (clean === '/review') return { page: 'review' };
+  if (clean === '/reports') return { page: 'reports' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };
   if (clean === '/account') return { page: 'account' };
