@@ -1,12 +1,14 @@
+// Invites: an admin's one-time link by which a person chooses their own password and so gets an account. The rules
+// are here; the SQL is in store.ts.
 import { hash } from '@node-rs/argon2';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { invites, users } from '../db/schema.ts';
 import { Conflict, Gone, NotFound } from '../errors.ts';
 import { normalisedEmail } from './email.ts';
 import type { AuthService, UserView } from './service.ts';
 import { checkPassword, newToken, tokenHash, userView } from './service.ts';
 import type { CurrentUser, Role } from './roles.ts';
+import * as store from './store.ts';
+import type { InviteRow } from './store.ts';
 
 /** Long enough to reach someone on holiday, short enough that a forgotten link dies on its own. */
 export const INVITE_DAYS = 7;
@@ -21,10 +23,6 @@ export interface InviteView {
 
 /** What the invited person sees before choosing a password. */
 export interface OpenInvite { email: string; name: string; role: Role; expiresAt: string }
-
-type InviteRow = typeof invites.$inferSelect;
-
-const pending = (now: Date) => and(isNull(invites.usedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now));
 
 /** Why a link no longer works, in words the invited person can act on. */
 function unusable(row: InviteRow, now: Date): Gone | undefined {
@@ -51,7 +49,7 @@ export function inviteService(db: Db, auth: AuthService, publicUrl: string) {
   }
 
   async function byToken(token: string): Promise<InviteRow> {
-    const [row] = await db.select().from(invites).where(eq(invites.tokenHash, tokenHash(token)));
+    const row = await store.findInviteByTokenHash(db, tokenHash(token));
     if (!row) throw new NotFound('this invite link is not valid; check that it was copied whole', 'INVITE_NOT_FOUND');
     const gone = unusable(row, now());
     if (gone) throw gone;
@@ -66,13 +64,11 @@ export function inviteService(db: Db, auth: AuthService, publicUrl: string) {
       const token = newToken('chi');
       const created = now();
       const row = await db.transaction(async (tx) => {
-        await tx.update(invites).set({ revokedAt: created })
-          .where(and(sql`lower(${invites.email}) = ${email}`, pending(created)));
-        const [inserted] = await tx.insert(invites).values({
+        await store.revokePendingInvitesFor(tx, email, created);
+        return store.insertInvite(tx, {
           tokenHash: tokenHash(token), email, name: input.name.trim(), role: input.role, invitedBy: actor.id,
           createdAt: created, expiresAt: new Date(created.getTime() + INVITE_DAYS * 86400_000),
-        }).returning();
-        return inserted!;
+        });
       });
       return {
         ...view(row, { id: actor.id, name: actor.name }),
@@ -83,18 +79,15 @@ export function inviteService(db: Db, auth: AuthService, publicUrl: string) {
 
     /** Invites not yet used, revoked or expired, newest first. */
     async listPending(): Promise<InviteView[]> {
-      const rows = await db.select({ invite: invites, inviter: { id: users.id, name: users.name } }).from(invites)
-        .leftJoin(users, eq(users.id, invites.invitedBy))
-        .where(pending(now()))
-        .orderBy(desc(invites.createdAt));
+      const rows = await store.pendingInvites(db, now());
       return rows.map((r) => view(r.invite, r.inviter));
     },
 
     async revoke(id: string): Promise<void> {
-      const [row] = await db.select().from(invites).where(eq(invites.id, id));
+      const row = await store.findInvite(db, id);
       if (!row) throw new NotFound('no such invite', 'INVITE_NOT_FOUND');
       if (row.usedAt) throw new Conflict('this invite has already been used; disable the user instead', 'INVITE_USED');
-      if (!row.revokedAt) await db.update(invites).set({ revokedAt: now() }).where(eq(invites.id, id));
+      if (!row.revokedAt) await store.revokeInvite(db, id, now());
     },
 
     async open(token: string): Promise<OpenInvite> {
@@ -115,17 +108,16 @@ export function inviteService(db: Db, auth: AuthService, publicUrl: string) {
       try {
         user = await db.transaction(async (tx) => {
           const at = now();
-          const [claimed] = await tx.update(invites).set({ usedAt: at })
-            .where(and(eq(invites.id, invite.id), pending(at))).returning();
+          const claimed = await store.claimInvite(tx, invite.id, at);
           if (!claimed) {
-            const [current] = await tx.select().from(invites).where(eq(invites.id, invite.id));
+            const current = await store.findInvite(tx, invite.id);
             throw unusable(current!, at) ?? new Gone('this invite link can no longer be used', 'INVITE_USED');
           }
-          const [created] = await tx.insert(users).values({
+          const created = await store.insertUser(tx, {
             email: invite.email, name: name?.trim() || invite.name || invite.email, role: invite.role, passwordHash,
-          }).returning();
-          await tx.update(invites).set({ userId: created!.id }).where(eq(invites.id, invite.id));
-          return userView(created!);
+          });
+          await store.setInviteUser(tx, invite.id, created.id);
+          return userView(created);
         });
       } catch (error) {
         // Someone made an account with this email between the check above and the insert.

@@ -1,13 +1,16 @@
+// Accounts and sign-ins: users, passwords, sessions and API tokens, and when a change ends whose sign-ins. The rules
+// are here; the SQL is in store.ts, what a token may reach in token-scope.ts, and invites in invites.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, asc, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { apiTokens, sessions, users } from '../db/schema.ts';
+import type { users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.ts';
 import { normalisedEmail } from './email.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import type { CurrentUser, Role } from './roles.ts';
-import { SESSION_CHANNEL, SessionCache } from './session-cache.ts';
+import { SessionCache } from './session-cache.ts';
+import * as store from './store.ts';
+import type { ApiTokenRow, UserRow } from './store.ts';
 import { authorizeTokenRequest, type TokenScope } from './token-scope.ts';
 
 const SESSION_DAYS = 30;
@@ -20,7 +23,7 @@ export interface UserView extends CurrentUser {
 export interface NewApiToken { name: string; scope: TokenScope; expiresInDays: number }
 export interface ApiTokenView { id: string; name: string; scope: TokenScope; createdAt: string; expiresAt: string; lastUsedAt: string | null }
 
-export function apiTokenView(row: typeof apiTokens.$inferSelect): ApiTokenView {
+export function apiTokenView(row: ApiTokenRow): ApiTokenView {
   return {
     id: row.id, name: row.name, scope: row.scope, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
@@ -34,7 +37,7 @@ export interface UserChanges { name?: string; role?: Role; disabled?: boolean; p
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 export const newToken = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
-export function userView(row: typeof users.$inferSelect): UserView {
+export function userView(row: UserRow): UserView {
   return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, createdAt: row.createdAt.toISOString() };
 }
 
@@ -49,28 +52,18 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
    */
   async function signInsChanged(tx: Db | Tx) {
     sessionCache.clear();
-    await tx.execute(sql`select pg_notify(${SESSION_CHANNEL}, '')`);
-  }
-
-  async function findByEmail(email: string) {
-    const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${normalisedEmail(email)}`);
-    return row;
+    await store.notifySignInsChanged(tx);
   }
 
   /** Whoever held a session or an API token of this user is out: after a new password, or when the account is disabled. */
   async function endSignIns(tx: Tx, userId: string, keepSession?: string | null) {
-    await tx.delete(sessions).where(keepSession
-      ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, tokenHash(keepSession)))
-      : eq(sessions.userId, userId));
-    await tx.delete(apiTokens).where(eq(apiTokens.userId, userId));
+    await store.deleteSignInsOf(tx, userId, keepSession ? tokenHash(keepSession) : undefined);
     await signInsChanged(tx);
   }
 
   async function startSession(userId: string): Promise<string> {
     const token = newToken('chs');
-    await db.insert(sessions).values({
-      tokenHash: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_DAYS * 86400_000),
-    });
+    await store.insertSession(db, tokenHash(token), userId, new Date(Date.now() + SESSION_DAYS * 86400_000));
     return token;
   }
 
@@ -80,31 +73,30 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
     async createUser(input: NewUser): Promise<UserView> {
       checkPassword(input.password);
       const email = normalisedEmail(input.email);
-      if (await findByEmail(email)) throw new Conflict(`a user with the email ${email} already exists`, 'EMAIL_TAKEN');
-      const [row] = await db.insert(users).values({
+      if (await store.findUserByEmail(db, email)) throw new Conflict(`a user with the email ${email} already exists`, 'EMAIL_TAKEN');
+      const row = await store.insertUser(db, {
         email, name: input.name.trim() || email, role: input.role, passwordHash: await hash(input.password),
-      }).returning();
-      return userView(row!);
+      });
+      return userView(row);
     },
 
     async listUsers(): Promise<UserView[]> {
-      return (await db.select().from(users).orderBy(asc(users.email))).map(userView);
+      return (await store.usersByEmail(db)).map(userView);
     },
 
     async getUser(id: string): Promise<UserView> {
-      const [row] = await db.select().from(users).where(eq(users.id, id));
+      const row = await store.findUserById(db, id);
       if (!row) throw new NotFound('no such user', 'USER_NOT_FOUND');
       return userView(row);
     },
 
     async findUserByEmail(email: string): Promise<UserView | undefined> {
-      const row = await findByEmail(email);
+      const row = await store.findUserByEmail(db, email);
       return row && userView(row);
     },
 
     async countUsers(): Promise<number> {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-      return row!.n;
+      return store.countUsers(db);
     },
 
     /** Admins change others; nobody changes their own role or locks themselves out (an admin must remain). */
@@ -122,7 +114,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
         patch.passwordHash = await hash(changes.password);
       }
       const row = await db.transaction(async (tx) => {
-        const [updated] = await tx.update(users).set(patch).where(eq(users.id, id)).returning();
+        const updated = await store.updateUser(tx, id, patch);
         // A new password (an admin's reset, `npm run user -- set-password`) or a disabled account ends every session
         // and API token of that user, in the same commit; re-enabling the account brings none of them back.
         if (changes.password !== undefined || changes.disabled) await endSignIns(tx, id);
@@ -137,7 +129,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
 
     async login(email: string, password: string, ip: string): Promise<{ user: UserView; token: string }> {
       await throttle.admit(email, ip);
-      const row = await findByEmail(email);
+      const row = await store.findUserByEmail(db, email);
       // Verify even for unknown emails so timing does not tell which accounts exist.
       const ok = await verify(row?.passwordHash ?? await unknownUserHash(), password).catch(() => false);
       if (!row || !ok || row.disabled) {
@@ -155,7 +147,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
      */
     async changePassword(user: CurrentUser, currentPassword: string, newPassword: string, ip: string, keepSession: string | null): Promise<void> {
       await throttle.admit(user.email, ip);
-      const [row] = await db.select().from(users).where(eq(users.id, user.id));
+      const row = await store.findUserById(db, user.id);
       if (!row) throw new NotFound('no such user', 'USER_NOT_FOUND');
       if (!(await verify(row.passwordHash, currentPassword).catch(() => false))) {
         throttle.fail(user.email, ip);
@@ -166,7 +158,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
       if (newPassword === currentPassword) throw new Invalid('the new password is the same as the current one', 'SAME_PASSWORD');
       const passwordHash = await hash(newPassword);
       await db.transaction(async (tx) => {
-        await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+        await store.setPasswordHash(tx, user.id, passwordHash, new Date());
         await endSignIns(tx, user.id, keepSession);
       });
       sessionCache.clear();
@@ -174,7 +166,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
 
     async logout(token: string): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+        await store.deleteSession(tx, tokenHash(token));
         await signInsChanged(tx);
       });
       sessionCache.clear();
@@ -190,9 +182,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
       const remembered = sessionCache.get(hashed);
       if (remembered) return remembered;
       const ticket = sessionCache.ticket();
-      const [row] = await db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, hashed), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
+      const row = await store.findLiveSession(db, hashed, new Date());
       if (!row) return undefined;
       const user = userView(row.user);
       sessionCache.set(ticket, hashed, user, row.expiresAt);
@@ -204,9 +194,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
      * change or by disabling its owner) or expired is a 401 that says which, so an integration's log tells what to fix.
      */
     async apiTokenPrincipal(token: string, now = new Date()): Promise<{ user: CurrentUser; scope: TokenScope }> {
-      const [row] = await db.select({ user: users, token: apiTokens }).from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(eq(apiTokens.tokenHash, tokenHash(token)));
+      const row = await store.findApiTokenWithOwner(db, tokenHash(token));
       if (!row || row.user.disabled) {
         throw new Unauthenticated('this API token is not valid: it was revoked, or ended by a password change or by disabling its account', 'TOKEN_INVALID');
       }
@@ -215,7 +203,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
       }
       // "Last used" to the minute is what the token list shows; one write a minute, not one per call.
       if (!row.token.lastUsedAt || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
-        await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
+        await store.setApiTokenLastUsed(db, row.token.id, now);
       }
       return { user: userView(row.user), scope: row.token.scope };
     },
@@ -229,22 +217,20 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
     async createApiToken(user: CurrentUser, input: NewApiToken): Promise<ApiTokenView & { token: string }> {
       const token = newToken('cht');
       const createdAt = new Date();
-      const [row] = await db.insert(apiTokens).values({
+      const row = await store.insertApiToken(db, {
         userId: user.id, name: input.name.trim() || 'API token', tokenHash: tokenHash(token), scope: input.scope, createdAt,
         expiresAt: new Date(createdAt.getTime() + input.expiresInDays * 86400_000),
-      }).returning();
-      return { ...apiTokenView(row!), token };
+      });
+      return { ...apiTokenView(row), token };
     },
 
     /** The user's tokens, expired ones too (so they can see why an integration stopped), newest first; never a secret. */
     async listApiTokens(user: CurrentUser): Promise<ApiTokenView[]> {
-      const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id)).orderBy(desc(apiTokens.createdAt));
-      return rows.map(apiTokenView);
+      return (await store.apiTokensOf(db, user.id)).map(apiTokenView);
     },
 
     async deleteApiToken(user: CurrentUser, id: string): Promise<void> {
-      const deleted = await db.delete(apiTokens).where(and(eq(apiTokens.id, id), eq(apiTokens.userId, user.id))).returning();
-      if (deleted.length === 0) throw new NotFound('no such token', 'TOKEN_NOT_FOUND');
+      if (!(await store.deleteApiTokenOf(db, user.id, id))) throw new NotFound('no such token', 'TOKEN_NOT_FOUND');
     },
 
     /**
@@ -252,11 +238,10 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
      * returned for printing once. Keyed on admins, not on users: a demo run before the first start adds users too.
      */
     async ensureAdmin(email: string | undefined, password: string | undefined): Promise<{ email: string; generatedPassword?: string } | undefined> {
-      const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
-      if (admin) return undefined;
+      if (await store.hasAdmin(db)) return undefined;
       const adminEmail = email ?? 'admin@localhost';
       // Somebody of that name exists already without being admin: raising their role is for a person to decide.
-      if (await findByEmail(adminEmail)) return undefined;
+      if (await store.findUserByEmail(db, adminEmail)) return undefined;
       const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
       await this.createUser({ email: adminEmail, name: 'Administrator', role: 'admin', password: password ?? generatedPassword! });
       return { email: adminEmail, generatedPassword };

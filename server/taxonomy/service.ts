@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+// The taxonomy: the facets assets are tagged by (persona, stage, product, industry, language) and their terms,
+// which admins add, rename, reorder and remove. The rules are here; the SQL is in store.ts.
 import type { Db, Tx } from '../db/client.ts';
-import { assetTerms, facets, terms } from '../db/schema.ts';
+import type { terms } from '../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
+import * as store from './store.ts';
 
 export const FACET_KEYS = ['persona', 'stage', 'product', 'industry', 'language'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
@@ -45,10 +47,9 @@ export function taxonomyService(db: Db) {
     async ensureDefaults(): Promise<void> {
       await db.transaction(async (tx) => {
         for (const [position, facet] of DEFAULTS.entries()) {
-          const inserted = await tx.insert(facets).values({ key: facet.key, label: facet.label, position, multiple: facet.multiple })
-            .onConflictDoNothing().returning();
-          if (inserted.length === 0 || facet.terms.length === 0) continue;
-          await tx.insert(terms).values(facet.terms.map((label, i) => ({
+          const isNew = await store.insertFacetIfMissing(tx, { key: facet.key, label: facet.label, position, multiple: facet.multiple });
+          if (!isNew || facet.terms.length === 0) continue;
+          await store.insertTerms(tx, facet.terms.map((label, i) => ({
             facetKey: facet.key, label, slug: LANGUAGE_SLUGS[label] ?? slugify(label), position: i,
           })));
         }
@@ -56,8 +57,8 @@ export function taxonomyService(db: Db) {
     },
 
     async list(): Promise<Facet[]> {
-      const facetRows = await db.select().from(facets).orderBy(asc(facets.position));
-      const termRows = await db.select().from(terms).orderBy(asc(terms.position), asc(terms.label));
+      const facetRows = await store.facetsInOrder(db);
+      const termRows = await store.termsInOrder(db);
       return facetRows.filter((f) => isFacetKey(f.key)).map((f) => ({
         key: f.key as FacetKey, label: f.label, multiple: f.multiple,
         terms: termRows.filter((t) => t.facetKey === f.key).map((t) => ({ slug: t.slug, label: t.label })),
@@ -68,10 +69,8 @@ export function taxonomyService(db: Db) {
       const key = await facetOrThrow(facetKey);
       const finalSlug = slug ?? slugify(label);
       if (!finalSlug) throw new Invalid('the label needs at least one letter or digit to make a slug', 'BAD_SLUG');
-      const [{ next } = { next: 0 }] = await db.select({ next: sql<number>`coalesce(max(${terms.position}) + 1, 0)::int` })
-        .from(terms).where(eq(terms.facetKey, key));
-      const [row] = await db.insert(terms).values({ facetKey: key, slug: finalSlug, label: label.trim(), position: next })
-        .onConflictDoNothing().returning();
+      const next = await store.nextTermPosition(db, key);
+      const row = await store.insertTermIfMissing(db, { facetKey: key, slug: finalSlug, label: label.trim(), position: next });
       if (!row) throw new Conflict(`${key} already has a term "${finalSlug}"`, 'TERM_EXISTS');
       return { slug: row.slug, label: row.label };
     },
@@ -85,10 +84,9 @@ export function taxonomyService(db: Db) {
       const patch: Partial<typeof terms.$inferInsert> = {};
       if (changes.label !== undefined) patch.label = changes.label.trim();
       if (changes.position !== undefined) patch.position = changes.position;
-      const where = and(eq(terms.facetKey, key), eq(terms.slug, slug));
-      const [row] = Object.keys(patch).length
-        ? await db.update(terms).set(patch).where(where).returning()
-        : await db.select().from(terms).where(where);
+      const row = Object.keys(patch).length
+        ? await store.updateTerm(db, key, slug, patch)
+        : await store.findTerm(db, key, slug);
       if (!row) throw new NotFound(`${key} has no term "${slug}"`, 'TERM_NOT_FOUND');
       if (Object.keys(patch).length) for (const listener of termListeners) await listener(key, slug);
       return { slug: row.slug, label: row.label };
@@ -97,24 +95,23 @@ export function taxonomyService(db: Db) {
     /** Refuses while assets use the term, so nobody's tagging disappears silently. */
     async deleteTerm(facetKey: string, slug: string): Promise<void> {
       const key = await facetOrThrow(facetKey);
-      const [row] = await db.select().from(terms).where(and(eq(terms.facetKey, key), eq(terms.slug, slug)));
+      const row = await store.findTerm(db, key, slug);
       if (!row) throw new NotFound(`${key} has no term "${slug}"`, 'TERM_NOT_FOUND');
-      const [{ used } = { used: 0 }] = await db.select({ used: sql<number>`count(*)::int` }).from(assetTerms).where(eq(assetTerms.termId, row.id));
+      const used = await store.assetsUsingTerm(db, row.id);
       if (used > 0) throw new Conflict(`"${row.label}" is used by ${used} asset${used === 1 ? '' : 's'}; remove it from them first`, 'TERM_IN_USE');
-      await db.delete(terms).where(eq(terms.id, row.id));
+      await store.deleteTerm(db, row.id);
     },
 
     /** Term ids for the given slugs of one facet; unknown slugs are a 400 naming the known ones. */
     async resolve(tx: Db | Tx, facetKey: FacetKey, slugs: string[]): Promise<string[]> {
       const unique = [...new Set(slugs)];
       if (unique.length === 0) return [];
-      const rows = await tx.select({ id: terms.id, slug: terms.slug }).from(terms)
-        .where(and(eq(terms.facetKey, facetKey), inArray(terms.slug, unique)));
+      const rows = await store.termsBySlug(tx, facetKey, unique);
       const unknown = unique.filter((s) => !rows.some((r) => r.slug === s));
       if (unknown.length) {
-        const known = await tx.select({ slug: terms.slug }).from(terms).where(eq(terms.facetKey, facetKey)).orderBy(asc(terms.position));
+        const known = await store.termSlugs(tx, facetKey);
         throw new Invalid(
-          `unknown ${facetKey} ${unknown.map((s) => `"${s}"`).join(', ')}; known: ${known.map((k) => k.slug).join(', ') || '(none yet — an admin adds them)'}`,
+          `unknown ${facetKey} ${unknown.map((s) => `"${s}"`).join(', ')}; known: ${known.join(', ') || '(none yet — an admin adds them)'}`,
           'UNKNOWN_TERM',
         );
       }
