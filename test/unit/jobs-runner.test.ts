@@ -165,10 +165,13 @@ describe('repeating jobs', () => {
       expect(start % everyMs).toBe(0);
       expect(by, `period ${new Date(start).toISOString()}`).toHaveLength(1);
     }
-    // One row per period, each done.
-    const ran = await rows('tick');
+    // One row per period: done for each period that ran; the period under way when the runners stopped may still be
+    // waiting, handed back unrun (on a busy machine its run had not come yet).
+    const all = await rows('tick');
+    const ran = all.filter((r) => r.state === 'done');
     expect(ran.map((r) => periodOf(r).start.getTime()).sort()).toEqual([...runs.keys()].sort());
-    expect(ran.every((r) => r.state === 'done')).toBe(true);
+    const waiting = all.filter((r) => r.state !== 'done');
+    expect(waiting.map((r) => r.state)).toEqual(waiting.length ? ['queued'] : []);
   });
 
   it('does not run a period again after a restart, even once finished jobs were pruned', { timeout: 30_000 }, async () => {
