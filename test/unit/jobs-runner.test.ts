@@ -180,6 +180,8 @@ describe('repeating jobs', () => {
     const first = ticking(database, runs, 'first', everyMs);
     await first.start();
     await until(() => runs.size === 1, 'the first run');
+    // Finished, not merely started: a run interrupted by stop() is handed back and rightly run again.
+    await until(async () => (await rows('tick'))[0]?.state === 'done', 'the first run to finish');
     await first.stop();
     const [firstPeriod] = runs.keys();
     // Housekeeping keeps the run of a period still under way: it is what tells the next process that it ran.
