@@ -75,7 +75,8 @@ describe('the usage write buffer', () => {
     for (let i = 0; i < 1_000; i++) await usage.record(sales, { assetId, kind: i % 2 ? 'view' : 'presented' });
     await usage.flush();
     expect(await rows(db, usageEvents)).toBe(1_000);
-    expect(statements.filter((s) => s.startsWith('insert'))).toHaveLength(2);
+    // Two batches of 500, or three when the 50 ms timer fires between them on a busy machine: never one per event.
+    expect(statements.filter((s) => s.startsWith('insert')).length).toBeLessThanOrEqual(3);
     await usage.close();
   });
 
