@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { describeInBrowser, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { apiSession, describeInBrowser, screenshot, signIn, signOut, startE2E, type E2E } from '../support/e2e-browser.ts';
 import { pdf, png } from '../support/files.ts';
 
 const people = {
@@ -54,10 +54,7 @@ describeInBrowser('accessibility', () => {
   beforeAll(async () => {
     e2e = await startE2E(Object.values(people));
     const { t } = e2e;
-    const login = async (email: string) => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'correct horse battery' } });
-      return { cookie: String(res.headers['set-cookie']).split(';')[0]! };
-    };
+    const login = (email: string) => apiSession(e2e, email);
     const admin = await login(people.admin.email);
     const invite = await t.app.inject({ method: 'POST', url: '/api/invites', headers: admin, payload: { email: 'new@example.com', name: 'New Person', role: 'sales' } });
     invitePath = new URL(invite.json().url as string).pathname;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '../../server/db/schema.ts';
 import { approvedAsset } from '../support/assets.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { apiSession, describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
 import { pdf, png, xlsx } from '../support/files.ts';
 
 const people = {
@@ -34,10 +34,7 @@ describeInBrowser('the reports dashboard in the browser', () => {
   beforeAll(async () => {
     e2e = await startE2E(Object.values(people));
     const { t } = e2e;
-    const login = async (email: string) => {
-      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'correct horse battery' } });
-      return { cookie: String(res.headers['set-cookie']).split(';')[0]! };
-    };
+    const login = (email: string) => apiSession(e2e, email);
     const marketing = await login(people.marketing.email);
     reviewer = await login(people.reviewer.email);
     const sky = await login(people.sky.email);

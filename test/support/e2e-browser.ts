@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import type { Role } from '../../server/auth/roles.ts';
 import { webDist } from '../../server/paths.ts';
-import { testApp, type TestApp } from './app.ts';
+import { sessionCookie, testApp, type TestApp } from './app.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
@@ -71,6 +71,12 @@ export function writeFixture(e2e: E2E, name: string, content: Buffer): string {
   const file = path.join(e2e.files, name);
   fs.writeFileSync(file, content);
   return file;
+}
+
+/** Headers carrying a session of one of the people, for arranging data through the API beside the browser. */
+export async function apiSession(e2e: E2E, email: string): Promise<Record<string, string>> {
+  const res = await e2e.t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } });
+  return { cookie: sessionCookie(res) };
 }
 
 /** Signs in through the form and waits for the home page: the library, or for sales the search. */
