@@ -132,7 +132,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(authRoutes, { services });
   await app.register(taxonomyRoutes, { services });
   await app.register(assetRoutes, { services });
-  await app.register(usageRoutes, { services });
+  await app.register(usageRoutes, { services, perMinute: config.eventsPerMinute });
   await app.register(processingRoutes, { services });
   await app.register(searchRoutes, { services });
   await app.register(reportRoutes, { services });

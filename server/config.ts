@@ -25,6 +25,8 @@ export interface Config {
   uploadStallMs: number;
   /** Open sockets one client address may hold; 0 = no cap. Behind a proxy it caps requests in flight per forwarded address instead. */
   maxConnectionsPerAddress: number;
+  /** Usage events (POST /api/events) one person may report per minute; past it 429, others unaffected. */
+  eventsPerMinute: number;
   /** Run queued jobs (thumbnails, text extraction) in the background; API tests turn it off and drain the queue themselves. */
   backgroundJobs: boolean;
   /** Worker threads for file processing, and so jobs this process runs at once. */
@@ -85,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadMinBytesPerSec: integer(env, 'UPLOAD_MIN_KB_PER_SEC', 4, 0, 1_000_000) * 1024,
     uploadStallMs: integer(env, 'UPLOAD_STALL_SEC', 30, 1, 3600) * 1000,
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 0, 1_000_000),
+    // Five a second, all minute long, is more than any person clicking through assets; a flood is a script.
+    eventsPerMinute: integer(env, 'EVENTS_PER_MINUTE', 300, 1, 1_000_000),
     backgroundJobs: env.BACKGROUND_JOBS !== '0' && env.BACKGROUND_JOBS !== 'false',
     // One core stays free for answering requests.
     processingThreads: integer(env, 'PROCESSING_THREADS', Math.max(1, Math.min(4, os.availableParallelism() - 1)), 1, 64),

@@ -1,9 +1,17 @@
 // HTTP for usage: the events the web app reports (views, clicks from a search, copied links, presenting).
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireUser, userOf } from '../auth/guards.ts';
+import { TooManyRequests } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { BROWSER_EVENT_KINDS } from './uses.ts';
+
+export interface UsageRoutesOptions {
+  services: Services;
+  /** Events per person per minute (config.eventsPerMinute). */
+  perMinute?: number;
+}
 
 const EventBody = Type.Object({
   assetId: Type.String({ format: 'uuid' }),
@@ -11,7 +19,17 @@ const EventBody = Type.Object({
   queryId: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false });
 
-const usageRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { assets, usage } }) => {
+const usageRoutes: FastifyPluginAsyncTypebox<UsageRoutesOptions> = async (app, { services: { assets, usage }, perMinute = 300 }) => {
+  // Per person, and scoped to this plugin's route: a client flooding events is slowed alone, and neither its own
+  // searches and downloads nor anyone else's events are.
+  await app.register(rateLimit, {
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => req.user?.id ?? req.ip,
+    errorResponseBuilder: (_req, context) => new TooManyRequests(
+      `too many usage events (over ${context.max} a minute); try again in ${Math.ceil(context.ttl / 1000)} s`, Math.ceil(context.ttl / 1000)),
+  });
+
   app.post('/api/events', {
     schema: { tags: ['usage'], body: EventBody, response: { 202: Type.Object({ accepted: Type.Boolean() }) } },
     preHandler: requireUser,

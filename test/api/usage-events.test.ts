@@ -1,0 +1,53 @@
+// POST /api/events: what the browser reports, checked like any request (unknown asset or kind, hidden assets), and
+// a flood from one person slowed for that person alone.
+import { count, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usageEvents } from '../../server/db/schema.ts';
+import { useTestApp } from '../support/app.ts';
+import { approvedAsset, upload } from '../support/assets.ts';
+
+const PER_MINUTE = 5;
+const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'], config: { eventsPerMinute: PER_MINUTE } });
+let assetId: string;
+
+beforeAll(async () => {
+  assetId = await approvedAsset(t, t.marketing, t.approver, { title: 'Pricing deck' });
+});
+
+const event = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+  t.app.inject({ method: 'POST', url: '/api/events', headers, payload });
+
+async function eventsOf(asset: string) {
+  await t.app.services.usage.flush();
+  const [row] = await t.app.services.database.db.select({ n: count() }).from(usageEvents).where(eq(usageEvents.assetId, asset));
+  return row!.n;
+}
+
+describe('POST /api/events', () => {
+  it('refuses an unknown kind (400), an unknown asset and one the user cannot see (404), and records none of them', async () => {
+    const draft: string = (await upload(t, t.marketing, { title: 'Draft' })).json().id;
+    expect((await event(t.sales, { assetId, kind: 'preview' })).statusCode).toBe(400);
+    expect((await event(t.sales, { assetId: '00000000-0000-4000-8000-000000000000', kind: 'view' })).statusCode).toBe(404);
+    expect((await event(t.sales, { assetId: draft, kind: 'view' })).statusCode).toBe(404);
+    expect(await eventsOf(draft)).toBe(0);
+  });
+
+  it('slows a flood from one person with 429 and Retry-After, while others report and search as before', async () => {
+    const flooder = await t.as('sales', 'flooder@example.com');
+    const before = await eventsOf(assetId);
+    const answers = [];
+    for (let i = 0; i < PER_MINUTE + 3; i++) answers.push(await event(flooder, { assetId, kind: 'view' }));
+    expect(answers.slice(0, PER_MINUTE).map((a) => a.statusCode)).toEqual(Array(PER_MINUTE).fill(202));
+    const refused = answers[PER_MINUTE]!;
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Only what was accepted is recorded.
+    expect(await eventsOf(assetId)).toBe(before + PER_MINUTE);
+
+    // The flooder's own searches and downloads, and another person's events, are not limited by it.
+    expect((await t.app.inject({ method: 'GET', url: '/api/search?q=pricing', headers: flooder })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/assets/${assetId}/download`, headers: flooder })).statusCode).toBe(200);
+    expect((await event(t.sales, { assetId, kind: 'presented' })).statusCode).toBe(202);
+  });
+});
