@@ -17,7 +17,7 @@ import { SESSION_CHANNEL } from './auth/session-cache.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { isDatabaseUnavailable } from './db/unavailable.ts';
-import { DomainError, TooManyRequests } from './errors.ts';
+import { DomainError, TooManyRequests, Unavailable } from './errors.ts';
 import { capConnectionsPerAddress, capRequestsPerClient } from './http/connections.ts';
 import { titledSchemasAsComponents } from './openapi/components.ts';
 import { bodyDeadline, closeWhenBodyUnread } from './http/slow-bodies.ts';
@@ -100,7 +100,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
 
   app.setErrorHandler((error: FastifyError | DomainError, req, reply) => {
     if (error instanceof DomainError) {
-      if (error instanceof TooManyRequests) reply.header('Retry-After', String(error.retryAfterSec));
+      if (error instanceof TooManyRequests || error instanceof Unavailable) reply.header('Retry-After', String(error.retryAfterSec));
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), message: error.message, code: error.code });
     }
     const code = (error as { code?: string }).code ?? '';

@@ -33,3 +33,8 @@ export class TooManyRequests extends DomainError {
   override readonly statusCode = 429;
   constructor(message: string, readonly retryAfterSec: number) { super(message, 'RATE_LIMITED'); }
 }
+/** Cannot take this now, through no fault of the request (the usage buffer is full while the database is away) → 503. */
+export class Unavailable extends DomainError {
+  override readonly statusCode = 503;
+  constructor(message: string, readonly retryAfterSec: number) { super(message, 'UNAVAILABLE'); }
+}

@@ -1,7 +1,9 @@
 // The one write buffer for usage events and logged searches (after Plausible's write_buffer): no request waits on
 // its insert. Written in batches, on size, on a short timer and at shutdown; held and tried again while the
-// database is away (a restart), so the reports lose none of it, up to a bound.
+// database is away (a restart), so the reports lose none of it: once the bound is reached, new events are refused
+// (503) rather than old ones dropped, since an event that was answered 202 must reach the database.
 import type { Db } from '../db/client.ts';
+import { Unavailable } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { writeUsage, type SearchLogRow, type UsageBatch, type UsageEventRow } from './queries.ts';
 
@@ -9,7 +11,7 @@ import { writeUsage, type SearchLogRow, type UsageBatch, type UsageEventRow } fr
 const FLUSH_MS = 50;
 /** Rows that make a batch worth writing at once. */
 const BATCH = 500;
-/** While the database is away, a try every this long, with this many rows held at most (the oldest go first). */
+/** While the database is away, a try every this long, with this many rows held at most (then new events get 503). */
 const RETRY_MS = 5_000;
 const HELD = 20 * BATCH;
 
@@ -19,34 +21,35 @@ export interface WriteBufferOptions {
   /** Where rows that could not be written are reported. */
   warn?: (message: string, error: unknown) => void;
   retryMs?: number;
+  /** Rows held at most while the database is away (HELD). */
+  held?: number;
 }
 
 export function usageWriteBuffer(db: Db, options: WriteBufferOptions = {}) {
   const warn = options.warn ?? ((message: string, error: unknown) => console.error(`usage: ${message}`, error));
   const retryMs = options.retryMs ?? RETRY_MS;
+  const held = options.held ?? HELD;
   /** In the order recorded: a click is written with or after the search it refers to. */
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
   /** The database was away at the last write: new rows wait for the retry instead of each trying again. */
   let waitingForDatabase = false;
-  /** Rows dropped to keep within HELD since the last warning. */
+  /** Searches left out of the log while it was full, since the last warning. */
   let dropped = 0;
   let closing = false;
   let writing: Promise<void> = Promise.resolve();
   /** A write is queued that has not taken its rows yet: it will take these too. */
   let writeQueued = false;
 
+  /** Rows taken by the write under way: held again if it fails. */
+  let writingRows = 0;
+  /** Whether the buffer holds all it may while the database is away. */
+  const full = () => waitingForDatabase && pending.length + writingRows >= held;
+
   function add(item: Pending) {
     pending.push(item);
-    if (waitingForDatabase) keepWithinBound();
     if (closing || (!waitingForDatabase && pending.length >= BATCH)) void flush();
     else timer ??= setTimeout(() => void flush(), FLUSH_MS);
-  }
-
-  function keepWithinBound() {
-    if (pending.length <= HELD) return;
-    dropped += pending.length - HELD;
-    pending.splice(0, pending.length - HELD);
   }
 
   /**
@@ -62,7 +65,12 @@ export function usageWriteBuffer(db: Db, options: WriteBufferOptions = {}) {
       writeQueued = false;
       const items = pending;
       pending = [];
-      if (items.length) await write(items);
+      writingRows = items.length;
+      try {
+        if (items.length) await write(items);
+      } finally {
+        writingRows = 0;
+      }
     }).catch((error) => warn('could not write usage events and searches', error));
     return writing;
   }
@@ -71,6 +79,8 @@ export function usageWriteBuffer(db: Db, options: WriteBufferOptions = {}) {
     try {
       await writeUsage(db, batchOf(items));
       waitingForDatabase = false;
+      if (dropped) warn(`${dropped} searches were not logged while the database was unavailable`, null);
+      dropped = 0;
       return;
     } catch (error) {
       if (isDatabaseUnavailable(error)) return hold(items, error);
@@ -90,8 +100,7 @@ export function usageWriteBuffer(db: Db, options: WriteBufferOptions = {}) {
   function hold(items: Pending[], error: unknown) {
     if (closing) return warn(`could not write ${items.length} usage events and searches before shutting down: the database is unavailable`, error);
     pending = [...items, ...pending];
-    keepWithinBound();
-    if (dropped) warn(`the database has been unavailable for a while: dropped the oldest ${dropped} usage events and searches`, error);
+    if (dropped) warn(`the database has been unavailable for a while: ${dropped} searches were not logged`, error);
     dropped = 0;
     waitingForDatabase = true;
     if (timer) clearTimeout(timer);
@@ -100,8 +109,16 @@ export function usageWriteBuffer(db: Db, options: WriteBufferOptions = {}) {
   }
 
   return {
-    recordEvent: (event: UsageEventRow) => add({ event }),
-    logSearch: (search: SearchLogRow) => add({ search }),
+    /** Takes the event, or throws Unavailable (503) when it cannot be kept until the database is back. */
+    recordEvent(event: UsageEventRow) {
+      if (full()) throw new Unavailable('usage events cannot be recorded while the database is unavailable; try again shortly', Math.ceil(retryMs / 1000));
+      add({ event });
+    },
+    /** Logs the search; a full buffer leaves it out of the log (counted, and warned at the next try) so the search is still answered. */
+    logSearch(search: SearchLogRow) {
+      if (full()) dropped++;
+      else add({ search });
+    },
     flush,
     /** Writes what is pending; what is recorded afterwards is written at once, with no timer left behind. */
     async close(): Promise<void> {

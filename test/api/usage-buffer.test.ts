@@ -113,6 +113,48 @@ describe('the usage write buffer', () => {
     // Two starts of a PGlite on disk, slow on a busy machine.
   }, 120_000);
 
+  it('refuses new events with 503 once it holds its bound, and loses none it took, while the database is away', async () => {
+    const dir = path.join(work, 'full');
+    let current = await countedDatabase(dir);
+    const db = new Proxy({} as Db, {
+      get: (_, key) => {
+        const value = Reflect.get(current.db, key);
+        return typeof value === 'function' ? value.bind(current.db) : value;
+      },
+    });
+    const warnings: string[] = [];
+    const usage = usageService(db, { retryMs: 100, held: 10, warn: (message) => warnings.push(message) });
+    const { sales, assetId } = current;
+    await current.client.close();
+    // The first write finds the database away; from then on the buffer takes up to its bound.
+    await usage.record(sales, { assetId, kind: 'view' });
+    await usage.flush();
+    let accepted = 1;
+    let refused: unknown;
+    for (let i = 0; i < 20 && !refused; i++) {
+      try {
+        await usage.record(sales, { assetId, kind: 'presented' });
+        accepted++;
+      } catch (error) {
+        refused = error;
+      }
+    }
+    expect(accepted).toBe(10);
+    expect(refused).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' });
+    expect((refused as { retryAfterSec: number }).retryAfterSec).toBeGreaterThan(0);
+    // A search is still answered; only its log row is left out.
+    usage.logSearch(sales, { id: crypto.randomUUID(), userId: sales.id, query: 'pricing', filters: {}, resultCount: 1, shownAssetIds: [assetId] });
+
+    current = await countedDatabase(dir);
+    await vi.waitFor(async () => expect(await rows(db, usageEvents)).toBe(accepted), { timeout: 5_000, interval: 20 });
+    expect(warnings).toEqual([expect.stringContaining('1 searches were not logged')]);
+    // Back to taking events as before.
+    await usage.record(sales, { assetId, kind: 'view' });
+    await usage.close();
+    expect(await rows(db, usageEvents)).toBe(accepted + 1);
+    await current.client.close();
+  }, 120_000);
+
   it('writes what is pending when it closes', async () => {
     const { db, sales, assetId } = memory;
     const usage = usageService(db);
