@@ -3,6 +3,7 @@
 import { countsAsUse } from '../access/visibility.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
+import { burstFilter } from './bursts.ts';
 import { assetsUsedSince, usageFigures } from './queries.ts';
 import type { UsageKind } from './uses.ts';
 import { usageWriteBuffer, type WriteBufferOptions } from './write-buffer.ts';
@@ -11,15 +12,23 @@ export interface UsageEvent { assetId: string; versionId?: string | null; kind: 
 
 export interface LoggedSearch { id: string; userId: string; query: string; filters: Partial<Record<string, string[]>>; resultCount: number; shownAssetIds: string[] }
 
-export function usageService(db: Db, options: WriteBufferOptions = {}) {
+export interface UsageServiceOptions extends WriteBufferOptions {
+  /** The clock bursts are judged by (tests move it on). */
+  now?: () => number;
+}
+
+export function usageService(db: Db, options: UsageServiceOptions = {}) {
   const buffer = usageWriteBuffer(db, options);
+  const bursts = burstFilter(options.now);
   return {
     /**
      * Records an event; it is written with the next batch, so this resolves at once (a download does not wait on
      * it). A click carrying the queryId of one's own search marks that search's first click.
-     * Marketing's own handling is kept but not counted as use: reports measure what sales do.
+     * Marketing's own handling is kept but not counted as use: reports measure what sales do. A repeat within
+     * seconds (a double click, a restarted download, a preview opened again) is the same use: not recorded again.
      */
     async record(user: CurrentUser | null, event: UsageEvent): Promise<void> {
+      if (bursts.isRepeat(user?.id ?? null, event)) return;
       buffer.recordEvent({
         assetId: event.assetId, versionId: event.versionId ?? null, userId: user?.id ?? null, kind: event.kind,
         counted: countsAsUse(user), queryId: event.queryId ?? null, at: new Date(),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { usageEvents } from '../../server/db/schema.ts';
+import { aMinuteLater } from '../support/clock.ts';
 import { useTestApp } from '../support/app.ts';
 import { approvedAsset } from '../support/assets.ts';
 
@@ -29,10 +30,14 @@ async function use(headers: Record<string, string>, assetId: string, kind: strin
 
 /** One person's busy morning with an asset: a dozen events of every kind, downloads included. */
 async function dozenUses(headers: Record<string, string>, assetId: string) {
-  for (let i = 0; i < 10; i++) await use(headers, assetId, ['view', 'click', 'copy_link', 'presented'][i % 4]!);
+  for (let i = 0; i < 10; i++) {
+    await use(headers, assetId, ['view', 'click', 'copy_link', 'presented'][i % 4]!);
+    aMinuteLater();
+  }
   for (let i = 0; i < 2; i++) {
     const res = await t.app.inject({ method: 'GET', url: `/api/assets/${assetId}/download`, headers });
     expect(res.statusCode).toBe(200);
+    aMinuteLater();
   }
 }
 

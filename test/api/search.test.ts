@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { searchLog } from '../../server/db/schema.ts';
+import { aMinuteLater } from '../support/clock.ts';
 import { useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { docx, multipart } from '../support/files.ts';
@@ -121,7 +122,10 @@ describe('ranking by use', () => {
     const used = await approvedAsset(t, t.marketing, t.approver, { title: 'Tamarisk deck' });
     // Approved last, so freshness alone would put it first.
     const unused = await approvedAsset(t, t.marketing, t.approver, { title: 'Tamarisk deck' });
-    for (let i = 0; i < 5; i++) expect((await post('/api/events', t.sales, { assetId: used, kind: 'view' })).statusCode).toBe(202);
+    for (let i = 0; i < 5; i++) {
+      expect((await post('/api/events', t.sales, { assetId: used, kind: 'view' })).statusCode).toBe(202);
+      aMinuteLater();
+    }
     // Marketing's own views are not use.
     for (let i = 0; i < 9; i++) await post('/api/events', t.marketing, { assetId: unused, kind: 'view' });
     await t.app.services.search.refreshUsage();
@@ -132,7 +136,10 @@ describe('ranking by use', () => {
 
   it('browses most used first when the query is empty', async () => {
     const popular = await approvedAsset(t, t.marketing, t.approver, { title: 'Popular one' });
-    for (let i = 0; i < 20; i++) await post('/api/events', t.sales, { assetId: popular, kind: i % 2 ? 'view' : 'presented' });
+    for (let i = 0; i < 20; i++) {
+      await post('/api/events', t.sales, { assetId: popular, kind: i % 2 ? 'view' : 'presented' });
+      aMinuteLater();
+    }
     await t.app.services.search.refreshUsage(true);
     const result = await found(t.sales, {});
     expect(result.hits[0]!.asset.id).toBe(popular);

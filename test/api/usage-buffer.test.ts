@@ -17,6 +17,13 @@ import { assets, searchLog, usageEvents, users } from '../../server/db/schema.ts
 import { migrationsFolder } from '../../server/paths.ts';
 import { usageService } from '../../server/usage/service.ts';
 import { freshDatabase } from '../support/app.ts';
+import { aMinuteLater } from '../support/clock.ts';
+
+/** A clock a minute on at every reading: each event is a use of its own, not a repeat within a burst. */
+function spaced() {
+  let now = Date.now();
+  return () => (now += 61_000);
+}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-usage-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -53,7 +60,7 @@ describe('the usage write buffer', () => {
   it('writes events and searches in one batch, the click after the search it refers to, within 50 ms', async () => {
     const { db, statements, sales, assetId } = memory;
     const transactions = vi.spyOn(db, 'transaction');
-    const usage = usageService(db);
+    const usage = usageService(db, { now: spaced() });
     const queryId = crypto.randomUUID();
     usage.logSearch(sales, { id: queryId, userId: sales.id, query: 'pricing', filters: { persona: ['cfo'] }, resultCount: 1, shownAssetIds: [assetId] });
     await usage.record(sales, { assetId, kind: 'click', queryId });
@@ -71,7 +78,7 @@ describe('the usage write buffer', () => {
 
   it('writes a burst of 1,000 events in a few statements', async () => {
     const { db, statements, sales, assetId } = memory;
-    const usage = usageService(db);
+    const usage = usageService(db, { now: spaced() });
     for (let i = 0; i < 1_000; i++) await usage.record(sales, { assetId, kind: i % 2 ? 'view' : 'presented' });
     await usage.flush();
     expect(await rows(db, usageEvents)).toBe(1_000);
@@ -91,7 +98,7 @@ describe('the usage write buffer', () => {
       },
     });
     const warnings: string[] = [];
-    const usage = usageService(db, { retryMs: 100, warn: (message) => warnings.push(message) });
+    const usage = usageService(db, { now: spaced(), retryMs: 100, warn: (message) => warnings.push(message) });
     const { sales, assetId } = current;
     await usage.record(sales, { assetId, kind: 'view' });
     await usage.flush();
@@ -123,7 +130,7 @@ describe('the usage write buffer', () => {
       },
     });
     const warnings: string[] = [];
-    const usage = usageService(db, { retryMs: 100, held: 10, warn: (message) => warnings.push(message) });
+    const usage = usageService(db, { now: spaced(), retryMs: 100, held: 10, warn: (message) => warnings.push(message) });
     const { sales, assetId } = current;
     await current.client.close();
     // The first write finds the database away; from then on the buffer takes up to its bound.
@@ -157,7 +164,7 @@ describe('the usage write buffer', () => {
 
   it('writes what is pending when it closes', async () => {
     const { db, sales, assetId } = memory;
-    const usage = usageService(db);
+    const usage = usageService(db, { now: spaced() });
     for (let i = 0; i < 1_200; i++) await usage.record(sales, { assetId, kind: 'download' });
     await usage.close();
     expect(await rows(db, usageEvents)).toBe(1_200);
@@ -174,7 +181,10 @@ describe('the app', () => {
     const app = await buildApp(config, database.database);
     const [owner] = await database.database.db.insert(users).values({ email: 'owner@example.com', name: 'Owner', role: 'marketing', passwordHash: 'x' }).returning();
     const [asset] = await database.database.db.insert(assets).values({ title: 'Closing deck', kind: 'presentation', ownerId: owner!.id }).returning();
-    for (let i = 0; i < 40; i++) await app.services.usage.record(null, { assetId: asset!.id, kind: 'share' });
+    for (let i = 0; i < 40; i++) {
+      await app.services.usage.record(null, { assetId: asset!.id, kind: 'share' });
+      aMinuteLater();
+    }
     await app.close();
     expect(await rows(database.database.db, usageEvents)).toBe(40);
   });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { usageEvents } from '../../server/db/schema.ts';
 import { useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
+import { aMinuteLater } from '../support/clock.ts';
 
 const PER_MINUTE = 5;
 const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'], config: { eventsPerMinute: PER_MINUTE } });
@@ -42,12 +43,31 @@ describe('POST /api/events', () => {
     expect(refused.statusCode).toBe(429);
     expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    // Only what was accepted is recorded.
-    expect(await eventsOf(assetId)).toBe(before + PER_MINUTE);
+    // The same view again and again within seconds is one use: recorded once.
+    expect(await eventsOf(assetId)).toBe(before + 1);
 
     // The flooder's own searches and downloads, and another person's events, are not limited by it.
     expect((await t.app.inject({ method: 'GET', url: '/api/search?q=pricing', headers: flooder })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: `/api/assets/${assetId}/download`, headers: flooder })).statusCode).toBe(200);
     expect((await event(t.sales, { assetId, kind: 'presented' })).statusCode).toBe(202);
+  });
+
+  it('counts a burst once: a double click, a preview opened again, a download restarted, and no range resumed from the middle', async () => {
+    const burst = await approvedAsset(t, t.marketing, t.approver, { title: 'Burst deck' });
+    const person = await t.as('sales', 'burst@example.com');
+    const download = (range?: string) => t.app.inject({ method: 'GET', url: `/api/assets/${burst}/download`, headers: { ...person, ...(range && { range }) } });
+    for (let i = 0; i < 2; i++) expect((await event(person, { assetId: burst, kind: 'view' })).statusCode).toBe(202);
+    expect((await event(person, { assetId: burst, kind: 'presented' })).statusCode).toBe(202);
+    expect((await download()).statusCode).toBe(200);
+    expect((await download()).statusCode).toBe(200);
+    expect((await download('bytes=10-')).statusCode).toBe(206);
+    // Someone else's view of the same asset is theirs.
+    expect((await event(t.sales, { assetId: burst, kind: 'view' })).statusCode).toBe(202);
+    expect(await eventsOf(burst)).toBe(4);
+
+    // A minute on, the same view is a new use.
+    aMinuteLater();
+    expect((await event(person, { assetId: burst, kind: 'view' })).statusCode).toBe(202);
+    expect(await eventsOf(burst)).toBe(5);
   });
 });
