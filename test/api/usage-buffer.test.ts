@@ -25,6 +25,16 @@ function spaced() {
   return () => (now += 61_000);
 }
 
+/** The one Db a service keeps, while behind it the database goes and comes back (a restart of PostgreSQL, here PGlite on disk). */
+function behind(current: () => Db): Db {
+  return new Proxy({} as Db, {
+    get: (_, key) => {
+      const value = Reflect.get(current(), key);
+      return typeof value === 'function' ? value.bind(current()) : value;
+    },
+  });
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-usage-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -90,13 +100,7 @@ describe('the usage write buffer', () => {
   it('holds what is recorded while the database is away and writes it once the database is back', async () => {
     const dir = path.join(work, 'restarted');
     let current = await countedDatabase(dir);
-    // The service keeps one Db; behind it, the database goes and comes back (a restart of PostgreSQL, here PGlite on disk).
-    const db = new Proxy({} as Db, {
-      get: (_, key) => {
-        const value = Reflect.get(current.db, key);
-        return typeof value === 'function' ? value.bind(current.db) : value;
-      },
-    });
+    const db = behind(() => current.db);
     const warnings: string[] = [];
     const usage = usageService(db, { now: spaced(), retryMs: 100, warn: (message) => warnings.push(message) });
     const { sales, assetId } = current;
@@ -123,12 +127,7 @@ describe('the usage write buffer', () => {
   it('refuses new events with 503 once it holds its bound, and loses none it took, while the database is away', async () => {
     const dir = path.join(work, 'full');
     let current = await countedDatabase(dir);
-    const db = new Proxy({} as Db, {
-      get: (_, key) => {
-        const value = Reflect.get(current.db, key);
-        return typeof value === 'function' ? value.bind(current.db) : value;
-      },
-    });
+    const db = behind(() => current.db);
     const warnings: string[] = [];
     const usage = usageService(db, { now: spaced(), retryMs: 100, held: 10, warn: (message) => warnings.push(message) });
     const { sales, assetId } = current;
