@@ -7,6 +7,7 @@ import type { Database } from './db/client.ts';
 import { jobRunner } from './jobs/runner.ts';
 import { previewStore } from './processing/previews.ts';
 import { processingService } from './processing/service.ts';
+import { ROLLUP_EVERY_MS, ROLLUP_JOB, rollUpUsage } from './reports/rollup.ts';
 import { reportService } from './reports/service.ts';
 import { searchService } from './search/service.ts';
 import { blobCollector } from './storage/blob-collector.ts';
@@ -37,6 +38,9 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
   const reports = reportService(db, usage);
+  // Every minute, the days that ended or were written since are rolled up: a report reads them from the rollup.
+  jobs.register(ROLLUP_JOB, () => rollUpUsage(db).then(() => undefined));
+  jobs.schedule(ROLLUP_JOB, { everyMs: ROLLUP_EVERY_MS });
   return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports };
 }
 

@@ -1,7 +1,7 @@
 // The one source of truth for the database; drizzle-kit generates drizzle/*.sql from it.
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text,
+  type AnyPgColumn, bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { PendingChanges } from '../assets/changes.ts';
@@ -178,6 +178,41 @@ export const usageEvents = pgTable('usage_events', {
   queryId: uuid('query_id'),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [index('usage_events_asset_at_idx').on(t.assetId, t.at), index('usage_events_at_idx').on(t.at)]);
+
+/**
+ * The daily rollup of counted usage events (usage/rollup.ts): per UTC day, asset and person, how many events of each
+ * kind. Reports read it for the days usage_rollup_days says are rolled and current, and the raw events for the rest.
+ */
+export const usageDaily = pgTable('usage_daily', {
+  day: date('day', { mode: 'string' }).notNull(),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  /** Null for share-link visitors, who count as one person a day, as in the raw events. */
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  view: integer('view').notNull(),
+  click: integer('click').notNull(),
+  download: integer('download').notNull(),
+  share: integer('share').notNull(),
+  copyLink: integer('copy_link').notNull(),
+  presented: integer('presented').notNull(),
+}, (t) => [index('usage_daily_day_idx').on(t.day), index('usage_daily_asset_day_idx').on(t.assetId, t.day)]);
+
+/** Per UTC day and asset, how many counted searches showed the asset (the rollup of search_log.shown_asset_ids). */
+export const searchShownDaily = pgTable('search_shown_daily', {
+  day: date('day', { mode: 'string' }).notNull(),
+  assetId: uuid('asset_id').notNull(),
+  shown: integer('shown').notNull(),
+}, (t) => [index('search_shown_daily_day_idx').on(t.day)]);
+
+/**
+ * Every UTC day with usage or searches written. `stale`: something was written for the day since it was last rolled
+ * up (or it never was), so reports read its raw rows; a day is rolled up again once it has ended. Marked by a
+ * trigger on usage_events and search_log (migration 0008), in the writing transaction, whoever writes.
+ */
+export const usageRollupDays = pgTable('usage_rollup_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  stale: boolean('stale').notNull(),
+  rolledAt: ts('rolled_at'),
+});
 
 /** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
 export const jobs = pgTable('jobs', {

@@ -2,10 +2,8 @@
 // (not against the library's single best asset). One statement: figures, cell medians and order.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import {
-  assetInCell, countedEventsIn, dateOf, kindIn, lastUseOf, liveAt, rows, SHARE_KINDS, usesPerAsset,
-} from './measures.ts';
-import type { CellFilter, ReportWindow } from './window.ts';
+import { assetInCell, countedUsage, dateOf, lastUseOf, liveAt, rows, type UsageSource } from './measures.ts';
+import type { CellFilter } from './window.ts';
 
 /** Fewer uses than this and an asset is not scored: two uses say little. */
 export const MIN_USES_FOR_SCORE = 3;
@@ -44,25 +42,24 @@ const ORDER: Record<AssetSort, string> = {
 };
 
 /** The live assets of the cell (all without one), sorted: `limit` of them (all without) and how many there are. */
-export async function assetUsage(db: Db, window: ReportWindow, cell: CellFilter, sort: AssetSort, page: { limit?: number } = {}):
+export async function assetUsage(db: Db, source: UsageSource, cell: CellFilter, sort: AssetSort, page: { limit?: number } = {}):
   Promise<{ items: AssetUsage[]; total: number }> {
   const firstTerm = (facet: string) => sql`(select terms.slug from asset_terms join terms on terms.id = asset_terms.term_id
     where asset_terms.asset_id = assets.id and terms.facet_key = ${facet} order by terms.position, terms.slug limit 1)`;
   const list = await rows<AssetUsageRow>(db, sql`
     with live as (
       select assets.id, assets.title, ${firstTerm('persona')} as persona, ${firstTerm('stage')} as stage, ${assetInCell(cell)} as listed
-      from assets where ${liveAt(window)}),
+      from assets where ${liveAt(source.window)}),
+    -- Shares: the link went to a buyer either way (SHARE_KINDS).
     events as (
-      select usage_events.asset_id,
-        (count(*) filter (where usage_events.kind = 'view'))::int as views,
-        (count(*) filter (where usage_events.kind = 'download'))::int as downloads,
-        (count(*) filter (where ${kindIn(SHARE_KINDS)}))::int as shares,
-        count(distinct usage_events.user_id)::int as unique_users
-      from usage_events where ${countedEventsIn(window)} group by usage_events.asset_id),
+      select usage.asset_id, sum(usage.view)::int as views, sum(usage.download)::int as downloads,
+        sum(usage.share + usage.copy_link)::int as shares, count(distinct usage.user_id)::int as unique_users,
+        (count(*) filter (where usage.used))::int as uses
+      from ${countedUsage(source)} group by usage.asset_id),
     figures as (
-      select live.*, coalesce(uses.uses, 0) as uses, coalesce(events.views, 0) as views, coalesce(events.downloads, 0) as downloads,
+      select live.*, coalesce(events.uses, 0) as uses, coalesce(events.views, 0) as views, coalesce(events.downloads, 0) as downloads,
         coalesce(events.shares, 0) as shares, coalesce(events.unique_users, 0) as unique_users
-      from live left join ${usesPerAsset(window)} as uses on uses.asset_id = live.id left join events on events.asset_id = live.id),
+      from live left join events on events.asset_id = live.id),
     medians as (
       select persona, stage, percentile_cont(0.5) within group (order by uses)::float8 as median from figures group by persona, stage)
     select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.unique_users,

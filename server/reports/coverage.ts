@@ -2,14 +2,14 @@
 // searches that found nothing while naming that persona and that stage. Every cell is present, zeros included.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { countedSearchesIn, liveAt, rows, usesPerAsset } from './measures.ts';
-import type { ReportWindow } from './window.ts';
+import { countedSearchesIn, liveAt, rows, usesPerAsset, type UsageSource } from './measures.ts';
 
 export interface CoverageTerm { slug: string; label: string }
 export interface CoverageCell { persona: string; stage: string; liveAssets: number; usedAssets: number; uses: number; zeroResultSearches: number }
 export interface Coverage { personas: CoverageTerm[]; stages: CoverageTerm[]; cells: CoverageCell[] }
 
-export async function coverage(db: Db, window: ReportWindow): Promise<Coverage> {
+export async function coverage(db: Db, source: UsageSource): Promise<Coverage> {
+  const { window } = source;
   const [termRows, assetRows, searchRows] = await Promise.all([
     rows<{ facet: 'persona' | 'stage'; slug: string; label: string }>(db, sql`
       select terms.facet_key as facet, terms.slug, terms.label from terms where terms.facet_key in ('persona', 'stage')
@@ -25,7 +25,7 @@ export async function coverage(db: Db, window: ReportWindow): Promise<Coverage> 
         join terms as stage on stage.id = stage_link.term_id and stage.facet_key = 'stage')
       select cells.persona, cells.stage, count(*)::int as live_assets, (count(*) filter (where uses.uses > 0))::int as used_assets,
         coalesce(sum(uses.uses), 0)::int as uses
-      from cells left join ${usesPerAsset(window)} as uses on uses.asset_id = cells.id
+      from cells left join ${usesPerAsset(source)} as uses on uses.asset_id = cells.id
       group by cells.persona, cells.stage`),
     // A search naming two personas and one stage counts in both cells; one naming no stage counts in none.
     rows<{ persona: string; stage: string; searches: number }>(db, sql`

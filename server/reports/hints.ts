@@ -2,9 +2,9 @@
 // that have been live a long time without a use. One statement; the hint is chosen here.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { dateOf, epochMs, EXPIRING_WITHIN_DAYS, liveAt, rows, usesPerAsset } from './measures.ts';
+import { dateOf, epochMs, EXPIRING_WITHIN_DAYS, liveAt, previousSource, rows, usesPerAsset, type UsageSource } from './measures.ts';
 import { expiresPhrase, plural } from './wording.ts';
-import { addDays, daysBetween, previousWindow, type ReportWindow } from './window.ts';
+import { addDays, daysBetween, type ReportWindow } from './window.ts';
 
 export const HINT_KINDS = ['expiring', 'dropped', 'retire'] as const;
 export type HintKind = (typeof HINT_KINDS)[number];
@@ -26,14 +26,15 @@ export interface Hint {
 interface HintRow { id: string; approved_at: number; expires_at: number | null; uses_now: number; uses_before: number }
 
 /** One hint per asset, the first that holds of expiring, dropped, retire; listed in that order, the most urgent first in each. */
-export async function hints(db: Db, window: ReportWindow): Promise<Hint[]> {
-  const before = previousWindow(window);
+export async function hints(db: Db, source: UsageSource): Promise<Hint[]> {
+  const { window } = source;
+  const before = await previousSource(db, source);
   const list = await rows<HintRow>(db, sql`
     with live as (
       select assets.id, coalesce(assets.approved_at, assets.created_at) as approved_at, assets.expires_at from assets where ${liveAt(window)}),
     figures as (
       select live.*, coalesce(now_uses.uses, 0) as uses_now, coalesce(before_uses.uses, 0) as uses_before from live
-      left join ${usesPerAsset(window)} as now_uses on now_uses.asset_id = live.id
+      left join ${usesPerAsset(source)} as now_uses on now_uses.asset_id = live.id
       left join ${usesPerAsset(before)} as before_uses on before_uses.asset_id = live.id)
     select id, ${epochMs(sql`approved_at`)} as approved_at, ${epochMs(sql`expires_at`)} as expires_at, uses_now, uses_before from figures
     where expires_at <= ${addDays(window.to, EXPIRING_WITHIN_DAYS).toISOString()}::timestamptz

@@ -12,6 +12,7 @@ import { searchAnalytics } from './searches.ts';
 import { summaryFigures } from './summary.ts';
 import { trend, type TrendInterval, type TrendPoint } from './trend.ts';
 import { unusedAssets, type UnusedAsset } from './unused.ts';
+import { usageSource } from './measures.ts';
 import { reportWindow, type CellFilter } from './window.ts';
 
 /** Rows of a CSV read with their assets this many at a time. */
@@ -36,7 +37,18 @@ const unusedJson = ({ approvedAt, lastUsedAt, expiresAt, ...rest }: WithAsset<Un
 const assetUsageJson = ({ lastUsedAt, ...rest }: WithAsset<AssetUsage>) => ({ ...rest, lastUsedAt: iso(lastUsedAt) });
 const hintJson = ({ expiresAt, ...rest }: WithAsset<Hint>) => ({ ...rest, expiresAt: iso(expiresAt) });
 
-export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
+export interface ReportServiceOptions {
+  /** The clock the windows end at (tests fix it). */
+  now?: () => Date;
+  /** Read the daily rollup where it is current (true); false reads the raw events alone (the benchmark's baseline). */
+  rollup?: boolean;
+}
+
+export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, options: ReportServiceOptions = {}) {
+  const windowOf = (days: number) => reportWindow(days, options.now?.());
+  /** Where the last `days` days' usage is read from. */
+  const source = (days: number) => usageSource(db, windowOf(days), { rollup: options.rollup });
+
   /** Rows with their assets, CSV_PAGE at a time. */
   async function* pagesWithAssets<Row extends { assetId: string }>(rows: Row[]) {
     for (let i = 0; i < rows.length; i += CSV_PAGE) yield await withAssets(db, rows.slice(i, i + CSV_PAGE));
@@ -44,8 +56,9 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
 
   const reports = {
     async summary(days: number) {
-      const window = reportWindow(days);
-      const figures = await summaryFigures(db, window);
+      const usage = await source(days);
+      const { window } = usage;
+      const figures = await summaryFigures(db, usage);
       const unusedAssets = figures.liveAssets - figures.usedAssets;
       return {
         from: iso(window.from)!, to: iso(window.to)!, days, ...figures, unusedAssets,
@@ -54,12 +67,12 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
     },
 
     async unused(days: number, cell: CellFilter, limit: number) {
-      const { items, total } = await unusedAssets(db, reportWindow(days), cell, { limit });
+      const { items, total } = await unusedAssets(db, await source(days), cell, { limit });
       return { total, items: (await withAssets(db, items)).map(unusedJson) };
     },
 
     async unusedCsv(days: number, cell: CellFilter): Promise<Readable> {
-      const { items } = await unusedAssets(db, reportWindow(days), cell);
+      const { items } = await unusedAssets(db, await source(days), cell);
       return csvStream([
         ...assetColumns<WithAsset<UnusedAsset>>(),
         { header: 'approvedAt', value: (row) => row.approvedAt },
@@ -72,12 +85,12 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
     },
 
     async assets(days: number, cell: CellFilter, sort: AssetSort, limit: number) {
-      const { items, total } = await assetUsage(db, reportWindow(days), cell, sort, { limit });
+      const { items, total } = await assetUsage(db, await source(days), cell, sort, { limit });
       return { scoreFormula: scoreFormula(days), minUses: MIN_USES_FOR_SCORE, total, items: (await withAssets(db, items)).map(assetUsageJson) };
     },
 
     async assetsCsv(days: number, cell: CellFilter, sort: AssetSort): Promise<Readable> {
-      const { items } = await assetUsage(db, reportWindow(days), cell, sort);
+      const { items } = await assetUsage(db, await source(days), cell, sort);
       return csvStream([
         ...assetColumns<WithAsset<AssetUsage>>(),
         { header: 'cellPersona', value: (row) => row.cell.persona },
@@ -92,10 +105,10 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
       ], pagesWithAssets(items));
     },
 
-    coverage: (days: number) => coverage(db, reportWindow(days)),
+    coverage: async (days: number) => coverage(db, await source(days)),
 
     async coverageCsv(days: number): Promise<Readable> {
-      const { personas, stages, cells } = await coverage(db, reportWindow(days));
+      const { personas, stages, cells } = await coverage(db, await source(days));
       const labels = new Map([...personas.map((t) => [`persona:${t.slug}`, t.label] as const), ...stages.map((t) => [`stage:${t.slug}`, t.label] as const)]);
       return csvStream<(typeof cells)[number]>([
         { header: 'persona', value: (cell) => cell.persona },
@@ -110,13 +123,13 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
     },
 
     async searches(days: number, cell: CellFilter) {
-      const { top, zeroResults } = await searchAnalytics(db, reportWindow(days), cell);
+      const { top, zeroResults } = await searchAnalytics(db, windowOf(days), cell);
       return { top, zeroResults: zeroResults.map(({ lastAt, ...rest }) => ({ ...rest, lastAt: iso(lastAt)! })) };
     },
 
     /** Both lists in one table, told apart by the `list` column. */
     async searchesCsv(days: number, cell: CellFilter): Promise<Readable> {
-      const { top, zeroResults } = await searchAnalytics(db, reportWindow(days), cell);
+      const { top, zeroResults } = await searchAnalytics(db, windowOf(days), cell);
       type Row = { list: string; query: string; variants?: string[]; count: number; searchers: number; clickRate?: number; lastAt?: Date };
       const rows: Row[] = [...top.map((row) => ({ list: 'top', ...row })), ...zeroResults.map((row) => ({ list: 'zero_results', ...row }))];
       return csvStream<Row>([
@@ -131,11 +144,11 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
     },
 
     async trend(days: number, interval: TrendInterval) {
-      return { interval, points: await trend(db, reportWindow(days), interval) };
+      return { interval, points: await trend(db, await source(days), interval) };
     },
 
     async trendCsv(days: number, interval: TrendInterval): Promise<Readable> {
-      const points = await trend(db, reportWindow(days), interval);
+      const points = await trend(db, await source(days), interval);
       const figures = ['views', 'downloads', 'shares', 'searches', 'uses'] as const;
       return csvStream<TrendPoint>([
         { header: 'date', value: (point) => point.date },
@@ -144,11 +157,11 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>) {
     },
 
     async hints(days: number) {
-      return { items: (await withAssets(db, await hints(db, reportWindow(days)))).map(hintJson) };
+      return { items: (await withAssets(db, await hints(db, await source(days)))).map(hintJson) };
     },
 
     async hintsCsv(days: number): Promise<Readable> {
-      const found = await hints(db, reportWindow(days));
+      const found = await hints(db, await source(days));
       return csvStream([
         ...assetColumns<WithAsset<Hint>>(),
         { header: 'hint', value: (row) => row.hint },

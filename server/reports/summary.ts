@@ -2,8 +2,7 @@
 // searches there were and how many found nothing. One statement.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { countedEventsIn, countedSearchesIn, EVENT_KINDS, kindIn, liveAt, rows, USE_KINDS, type EventKind } from './measures.ts';
-import type { ReportWindow } from './window.ts';
+import { countedSearchesIn, countedUsage, EVENT_KINDS, liveAt, rows, type EventKind, type UsageSource } from './measures.ts';
 
 export interface SummaryFigures {
   liveAssets: number;
@@ -14,17 +13,18 @@ export interface SummaryFigures {
   zeroResultSearches: number;
 }
 
-export async function summaryFigures(db: Db, window: ReportWindow): Promise<SummaryFigures> {
+export async function summaryFigures(db: Db, source: UsageSource): Promise<SummaryFigures> {
+  const { window } = source;
   const [row] = await rows<Record<EventKind, number> & { live_assets: number; used_assets: number; active_users: number; searches: number; zero_results: number }>(db, sql`
     with live as (select assets.id from assets where ${liveAt(window)}),
-    -- The window's events read once for the counts by kind and the used assets.
+    usage as materialized (select * from ${countedUsage(source)}),
+    -- The window's usage read once for the counts by kind, the used assets and who was active.
     events as (
-      select ${sql.join(EVENT_KINDS.map((kind) => sql`(count(*) filter (where usage_events.kind = ${kind}))::int as ${sql.identifier(kind)}`), sql`, `)},
-        (count(distinct usage_events.asset_id) filter (where ${kindIn(USE_KINDS)} and live.id is not null))::int as used_assets
-      from usage_events left join live on live.id = usage_events.asset_id
-      where ${countedEventsIn(window)}),
+      select ${sql.join(EVENT_KINDS.map((kind) => sql`coalesce(sum(usage.${sql.identifier(kind)}), 0)::int as ${sql.identifier(kind)}`), sql`, `)},
+        (count(distinct usage.asset_id) filter (where usage.used and live.id is not null))::int as used_assets
+      from usage left join live on live.id = usage.asset_id),
     active as (
-      select usage_events.user_id from usage_events where ${countedEventsIn(window)} and usage_events.user_id is not null
+      select usage.user_id from usage where usage.user_id is not null
       union
       select search_log.user_id from search_log where ${countedSearchesIn(window)} and search_log.user_id is not null),
     searches as (

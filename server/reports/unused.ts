@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import {
-  assetInCell, countedEventsIn, countedSearchesIn, dateOf, epochMs, EXPIRING_WITHIN_DAYS, kindIn, lastUseOf, liveAt, OPEN_KINDS, rows, USE_KINDS,
+  assetInCell, countedUsage, dateOf, epochMs, EXPIRING_WITHIN_DAYS, lastUseOf, liveAt, rows, shownInSearches, type UsageSource,
 } from './measures.ts';
 import { expiresPhrase, plural } from './wording.ts';
 import { addDays, daysBetween, type CellFilter, type ReportWindow } from './window.ts';
@@ -30,26 +30,22 @@ interface UnusedRow {
  * Live, unused assets of the cell (all cells without one), oldest approval first: `limit` of them (all without) and
  * how many there are. lastUsedAt is the last counted use ever, before the window.
  */
-export async function unusedAssets(db: Db, window: ReportWindow, cell: CellFilter, page: { limit?: number } = {}):
+export async function unusedAssets(db: Db, source: UsageSource, cell: CellFilter, page: { limit?: number } = {}):
   Promise<{ items: UnusedAsset[]; total: number }> {
+  const { window } = source;
   const list = await rows<UnusedRow>(db, sql`
-    with shown as (
-      select shown_asset.id as asset_id, count(*)::int as shown
-      from search_log cross join unnest(search_log.shown_asset_ids) as shown_asset(id)
-      where ${countedSearchesIn(window)} group by shown_asset.id),
-    opened as (
-      select usage_events.asset_id, count(*)::int as opens, count(distinct usage_events.user_id)::int as openers
-      from usage_events where ${countedEventsIn(window)} and ${kindIn(OPEN_KINDS)} group by usage_events.asset_id)
+    with usage as (
+      select usage.asset_id, bool_or(usage.used) as used, sum(usage.opens)::int as opens,
+        (count(distinct usage.user_id) filter (where usage.opens > 0))::int as openers
+      from ${countedUsage(source)} group by usage.asset_id)
     select assets.id, ${epochMs(sql`coalesce(assets.approved_at, assets.created_at)`)} as approved_at, ${epochMs(sql`assets.expires_at`)} as expires_at,
       ${lastUseOf(sql`assets.id`)} as last_used_at,
-      coalesce(shown.shown, 0) as shown, coalesce(opened.opens, 0) as opens, coalesce(opened.openers, 0) as openers,
+      coalesce(shown.shown, 0) as shown, coalesce(usage.opens, 0) as opens, coalesce(usage.openers, 0) as openers,
       (count(*) over ())::int as total
     from assets
-    left join shown on shown.asset_id = assets.id
-    left join opened on opened.asset_id = assets.id
-    where ${liveAt(window)} and ${assetInCell(cell)}
-      and not exists (select 1 from usage_events where usage_events.asset_id = assets.id
-        and ${countedEventsIn(window)} and ${kindIn(USE_KINDS)})
+    left join ${shownInSearches(source)} as shown on shown.asset_id = assets.id
+    left join usage on usage.asset_id = assets.id
+    where ${liveAt(window)} and ${assetInCell(cell)} and not coalesce(usage.used, false)
     order by coalesce(assets.approved_at, assets.created_at), assets.id
     ${page.limit === undefined ? sql`` : sql`limit ${page.limit}`}`);
   return { items: list.map((row) => unusedAsset(row, window)), total: list[0]?.total ?? 0 };
