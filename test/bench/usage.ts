@@ -1,0 +1,186 @@
+// Usage benchmark: every report over 10 million events, 100,000 assets and 1 million searches on PostgreSQL, read
+// from the raw events and then with the daily rollup, and the same reports on PGlite at 1 million events; then
+// sustained ingestion through POST /api/events against GET /api/health in the same run. Prints p50/p95 per report
+// and the ratios.
+//
+//   npm run bench usage            (USAGE_BENCH_EVENTS=1000000 for a quicker run; USAGE_BENCH_PGLITE=0 skips PGlite)
+//
+// Uses a throwaway database on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) and
+// drops it at the end; USAGE_BENCH_DATABASE=name keeps the data there and reuses it on the next run.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { openDatabase, type Database } from '../../server/db/client.ts';
+import { rows } from '../../server/reports/measures.ts';
+import { reportService } from '../../server/reports/service.ts';
+import { taxonomyService } from '../../server/taxonomy/service.ts';
+import { rollUpUsage } from '../../server/reports/rollup.ts';
+import { loadUsageData, type UsageBenchSize } from './usage-data.ts';
+
+const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const EVENTS = Number(process.env.USAGE_BENCH_EVENTS || 10_000_000);
+const ASSETS = Number(process.env.USAGE_BENCH_ASSETS || 100_000);
+const SEARCHES = Number(process.env.USAGE_BENCH_SEARCHES || Math.round(EVENTS / 10));
+const RUNS = Number(process.env.USAGE_BENCH_RUNS || 10);
+const PGLITE_EVENTS = Number(process.env.USAGE_BENCH_PGLITE_EVENTS ?? 1_000_000);
+const INGEST_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DAYS = 365;
+
+const log = (line: string) => console.log(line);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+
+/** Each report as the dashboard asks for it, over the default 90-day window. */
+function dashboardReports(reports: ReturnType<typeof reportService>): [string, () => Promise<unknown>][] {
+  return [
+    ['summary', () => reports.summary(90)],
+    ['unused (50)', () => reports.unused(90, {}, 50)],
+    ['assets (-uses, 50)', () => reports.assets(90, {}, '-uses', 50)],
+    ['coverage', () => reports.coverage(90)],
+    ['searches', () => reports.searches(90, {})],
+    ['trend (day)', () => reports.trend(90, 'day')],
+    ['hints', () => reports.hints(90)],
+  ];
+}
+
+/** p50 and p95 of each report, RUNS runs each after one warm-up run. */
+async function timeReports(database: Database, title: string, rollup: boolean): Promise<Map<string, { p50: number; p95: number }>> {
+  const reports = reportService(database.db, { flush: async () => {} }, { rollup });
+  const figures = new Map<string, { p50: number; p95: number }>();
+  log(`\n${title}`);
+  for (const [name, report] of dashboardReports(reports)) {
+    await report();
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      await report();
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const result = { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+    figures.set(name, result);
+    log(`  ${name.padEnd(22)} p50 ${result.p50.toFixed(1).padStart(8)} ms   p95 ${result.p95.toFixed(1).padStart(8)} ms`);
+  }
+  return figures;
+}
+
+async function withRollup(database: Database, title: string, size: UsageBenchSize) {
+  const raw = await timeReports(database, `${title}, from the raw events:`, false);
+  const started = performance.now();
+  let days = 0;
+  for (let run = await rollUpUsage(database.db); run.days > 0; run = await rollUpUsage(database.db)) days += run.days;
+  // As autovacuum would after a large import: the planner needs the rollup's statistics.
+  await database.db.execute(sql`analyze usage_daily`);
+  await database.db.execute(sql`analyze search_shown_daily`);
+  log(`\nrollup of ${days} days built in ${seconds(performance.now() - started)} (${size.events.toLocaleString('en')} events)`);
+  const fast = await timeReports(database, `${title}, with the rollup:`, true);
+  log('');
+  for (const [name, before] of raw) {
+    const after = fast.get(name)!;
+    log(`  ${name.padEnd(22)} p95 ${before.p95.toFixed(0).padStart(6)} → ${after.p95.toFixed(0).padStart(5)} ms   ${(before.p95 / after.p95).toFixed(1)}× faster`);
+  }
+}
+
+async function onPostgres() {
+  const kept = process.env.USAGE_BENCH_DATABASE;
+  if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) throw new Error('USAGE_BENCH_DATABASE must be a plain lower-case name');
+  const name = kept || `ch_bench_usage_${process.pid}`;
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  const [existing] = await admin<{ n: number }[]>`select count(*)::int as n from pg_database where datname = ${name}`;
+  const reuse = existing!.n > 0;
+  if (!reuse) await admin.unsafe(`create database ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
+  const size = { assets: ASSETS, events: EVENTS, searches: SEARCHES, days: DAYS };
+  let database: Database | undefined;
+  try {
+    database = await openDatabase(url.toString(), dataDir);
+    log(`usage benchmark on PostgreSQL: ${EVENTS.toLocaleString('en')} events, ${ASSETS.toLocaleString('en')} assets, ${SEARCHES.toLocaleString('en')} searches over ${DAYS} days, ${os.availableParallelism()} cores`);
+    if (reuse) log(`reusing the data in database ${name}`);
+    else await load(database, size);
+    await withRollup(database, `PostgreSQL at ${EVENTS.toLocaleString('en')} events`, size);
+    await ingestion(database, dataDir);
+  }
+  finally {
+    await database?.close();
+    if (!kept) await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function load(database: Database, size: UsageBenchSize) {
+  const started = performance.now();
+  await taxonomyService(database.db).ensureDefaults();
+  await loadUsageData(database.db, size, (line) => log(`  loaded ${line} (${seconds(performance.now() - started)})`));
+}
+
+/** The same reports on the embedded database, at PGLITE_EVENTS events. */
+async function onPglite() {
+  if (PGLITE_EVENTS === 0) return;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
+  const size = { assets: ASSETS, events: PGLITE_EVENTS, searches: Math.round(PGLITE_EVENTS / 10), days: DAYS };
+  const database = await openDatabase('memory://', dataDir);
+  try {
+    log(`\nusage benchmark on PGlite: ${PGLITE_EVENTS.toLocaleString('en')} events, ${ASSETS.toLocaleString('en')} assets, ${size.searches.toLocaleString('en')} searches`);
+    await load(database, size);
+    await withRollup(database, `PGlite at ${PGLITE_EVENTS.toLocaleString('en')} events`, size);
+  } finally {
+    await database.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * POST /api/events from 50 sales users, each request a view of a random used asset, with 16 connections for
+ * INGEST_SECONDS; then GET /api/health the same way, as the baseline. The events rate limit is lifted.
+ */
+async function ingestion(database: Database, dataDir: string) {
+  const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', backgroundJobs: false, eventsPerMinute: 1_000_000 });
+  const app = await buildApp(config, database);
+  try {
+    const password = 'correct horse battery';
+    const cookies: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const email = `ingest${i}-${process.pid}@bench`;
+      await app.services.auth.createUser({ email, name: `Ingest ${i}`, role: 'sales', password });
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+      cookies.push(String([res.headers['set-cookie']].flat().find((c) => c?.startsWith('ch_session='))).split(';')[0]!);
+    }
+    const assetIds = (await rows<{ id: string }>(database.db, sql`select id from assets order by id limit 35000`)).map((row) => row.id);
+    const [before] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from usage_events`);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
+    const events = await autocannon({
+      url: `http://127.0.0.1:${port}`, connections: 16, duration: INGEST_SECONDS,
+      requests: [{
+        method: 'POST', path: '/api/events',
+        setupRequest: (request) => ({
+          ...request, body: JSON.stringify({ assetId: pick(assetIds), kind: 'view' }),
+          headers: { ...request.headers, 'content-type': 'application/json', cookie: pick(cookies) },
+        }),
+      }],
+    });
+    await app.services.usage.flush();
+    const [after] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from usage_events`);
+    const health = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 16, duration: INGEST_SECONDS });
+    const line = (title: string, result: autocannon.Result) => log(`  ${title.padEnd(22)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   errors ${result.errors + result.timeouts + result.non2xx}`);
+    log(`\ningestion, 16 connections, ${INGEST_SECONDS} s each:`);
+    line('POST /api/events', events);
+    line('GET /api/health', health);
+    log(`  ${(after!.n - before!.n).toLocaleString('en')} events written (bursts of one person and asset within 10 s count once); events/health ${(events.requests.average / health.requests.average).toFixed(2)}×`);
+  } finally {
+    await app.close();
+  }
+}
+
+await onPostgres();
+await onPglite();
