@@ -24,9 +24,9 @@ import { packTextTerms } from '../../server/search/text-terms.ts';
 import { searchService, type SearchParams } from '../../server/search/service.ts';
 import { taxonomyService } from '../../server/taxonomy/service.ts';
 import { usageService, type UsageService } from '../../server/usage/service.ts';
+import { benchDatabase } from './database.ts';
 import { benchQueries, corpusAsset, PRODUCTS, vocabulary, type BenchQuery, type Vocabulary } from './corpus/prose.ts';
 
-const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const ASSETS = Number(process.env.SEARCH_BENCH_ASSETS || 100_000);
 const QUERIES = 500;
 const BUILD_RUNS = Number(process.env.SEARCH_BENCH_BUILDS || 3);
@@ -195,23 +195,15 @@ async function loadCorpus(database: Database, sql: postgres.Sql, vocab: Vocabula
 
 async function main() {
   const started = performance.now();
-  const kept = process.env.SEARCH_BENCH_DATABASE;
-  if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) throw new Error('SEARCH_BENCH_DATABASE must be a plain lower-case name');
-  const name = kept || `ch_bench_search_${process.pid}`;
-  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
-  const [existing] = await admin<{ n: number }[]>`select count(*)::int as n from pg_database where datname = ${name}`;
-  const reuse = existing!.n > 0;
-  if (!reuse) await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
+  const { name, url, reuse, done } = await benchDatabase('SEARCH_BENCH_DATABASE', 'ch_bench_search');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
   let database: Database | undefined;
   let sql: postgres.Sql | undefined;
   let stop: () => Promise<void> = async () => {};
   let usage: UsageService | undefined;
   try {
-    database = await openDatabase(url.toString(), dataDir);
-    sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+    database = await openDatabase(url, dataDir);
+    sql = postgres(url, { max: 4, onnotice: () => {} });
     log(`search benchmark: ${ASSETS.toLocaleString('en')} assets, ${QUERIES} queries, ${os.availableParallelism()} cores, Node ${process.version}`);
 
     const taxonomy = taxonomyService(database.db);
@@ -351,9 +343,7 @@ async function main() {
     await usage?.close();
     await sql?.end({ timeout: 5 });
     await database?.close();
-    if (kept) log(`kept the data in database ${name} (drop it when done)`);
-    else await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await done();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

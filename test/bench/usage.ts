@@ -13,7 +13,6 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
@@ -21,9 +20,9 @@ import { rows } from '../../server/reports/measures.ts';
 import { reportService } from '../../server/reports/service.ts';
 import { taxonomyService } from '../../server/taxonomy/service.ts';
 import { rollUpUsage } from '../../server/reports/rollup.ts';
+import { benchDatabase } from './database.ts';
 import { loadUsageData, type UsageBenchSize } from './usage-data.ts';
 
-const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const EVENTS = Number(process.env.USAGE_BENCH_EVENTS || 10_000_000);
 const ASSETS = Number(process.env.USAGE_BENCH_ASSETS || 100_000);
 const SEARCHES = Number(process.env.USAGE_BENCH_SEARCHES || Math.round(EVENTS / 10));
@@ -88,20 +87,12 @@ async function withRollup(database: Database, title: string, size: UsageBenchSiz
 }
 
 async function onPostgres() {
-  const kept = process.env.USAGE_BENCH_DATABASE;
-  if (kept && !/^[a-z_][a-z0-9_]*$/.test(kept)) throw new Error('USAGE_BENCH_DATABASE must be a plain lower-case name');
-  const name = kept || `ch_bench_usage_${process.pid}`;
-  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
-  const [existing] = await admin<{ n: number }[]>`select count(*)::int as n from pg_database where datname = ${name}`;
-  const reuse = existing!.n > 0;
-  if (!reuse) await admin.unsafe(`create database ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
+  const { name, url, reuse, done } = await benchDatabase('USAGE_BENCH_DATABASE', 'ch_bench_usage');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-hub-bench-'));
   const size = { assets: ASSETS, events: EVENTS, searches: SEARCHES, days: DAYS };
   let database: Database | undefined;
   try {
-    database = await openDatabase(url.toString(), dataDir);
+    database = await openDatabase(url, dataDir);
     log(`usage benchmark on PostgreSQL: ${EVENTS.toLocaleString('en')} events, ${ASSETS.toLocaleString('en')} assets, ${SEARCHES.toLocaleString('en')} searches over ${DAYS} days, ${os.availableParallelism()} cores`);
     if (reuse) log(`reusing the data in database ${name}`);
     else await load(database, size);
@@ -110,8 +101,7 @@ async function onPostgres() {
   }
   finally {
     await database?.close();
-    if (!kept) await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await done();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
