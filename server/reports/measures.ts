@@ -9,7 +9,10 @@ import { EVENT_KINDS, OPEN_KINDS, USE_KINDS, type UsageKind } from '../usage/use
 import { previousWindow, type CellFilter, type ReportWindow } from './window.ts';
 
 /** The rollup's columns, one per kind of event (named as the kinds). */
-const EVENT_KIND_COLUMNS = EVENT_KINDS.join(', ');
+export const EVENT_KIND_COLUMNS = EVENT_KINDS.join(', ');
+/** Per group of usage_events, the events of each kind, named as the kinds: the rollup's columns, as the raw rows give them. */
+export const eventCountsByKind = sql.join(
+  EVENT_KINDS.map((kind) => sql`(count(*) filter (where usage_events.kind = ${kind}))::int as ${sql.identifier(kind)}`), sql`, `);
 
 // What a use is belongs to usage (usage/uses.ts); the reports re-export it for their files.
 export { EVENT_KINDS, OPEN_KINDS, SHARE_KINDS, USE_KINDS } from '../usage/uses.ts';
@@ -108,7 +111,7 @@ export function countedUsage(source: UsageSource): SQL {
   }
   if (source.rawRanges.length) {
     parts.push(sql`select (usage_events.at at time zone 'UTC')::date as day, usage_events.asset_id, usage_events.user_id,
-      ${sql.join(EVENT_KINDS.map((kind) => sql`(count(*) filter (where usage_events.kind = ${kind}))::int as ${sql.identifier(kind)}`), sql`, `)}
+      ${eventCountsByKind}
       from usage_events where usage_events.counted and ${inRanges(sql`usage_events.at`, source.rawRanges)}
       group by 1, 2, 3`);
   }
@@ -116,7 +119,7 @@ export function countedUsage(source: UsageSource): SQL {
     from (${sql.join(parts, sql` union all `)}) as usage) as usage`;
 }
 
-/** Per asset and UTC day in the window, how many counted searches showed it, as `shown (asset_id, day, shown)`. */
+/** Per asset, how many counted searches in the window showed it, as `(asset_id, shown)`. */
 export function shownInSearches(source: UsageSource): SQL {
   const parts: SQL[] = [];
   if (source.rolled.from < source.rolled.to) {

@@ -5,7 +5,7 @@
 // Rolled up every minute by a scheduled job, and idempotent: a day is replaced, never added to.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { countedSearch, rows } from './measures.ts';
+import { countedSearch, EVENT_KIND_COLUMNS, eventCountsByKind, rows } from './measures.ts';
 
 export const ROLLUP_JOB = 'usage.rollup';
 /** How often the rollup looks for ended or rewritten days: within this, a late event is in the rollup. */
@@ -41,12 +41,10 @@ async function rollUpDay(db: Db, day: string): Promise<boolean> {
     await tx.execute(sql`delete from usage_daily where day = ${day}::date`);
     await tx.execute(sql`delete from search_shown_daily where day = ${day}::date`);
     await tx.execute(sql`
-      insert into usage_daily (day, asset_id, user_id, view, click, download, share, copy_link, presented)
-      select ${day}::date, asset_id, user_id,
-        count(*) filter (where kind = 'view'), count(*) filter (where kind = 'click'), count(*) filter (where kind = 'download'),
-        count(*) filter (where kind = 'share'), count(*) filter (where kind = 'copy_link'), count(*) filter (where kind = 'presented')
-      from usage_events where counted and ${inDay('usage_events.at')}
-      group by asset_id, user_id`);
+      insert into usage_daily (day, asset_id, user_id, ${sql.raw(EVENT_KIND_COLUMNS)})
+      select ${day}::date, usage_events.asset_id, usage_events.user_id, ${eventCountsByKind}
+      from usage_events where usage_events.counted and ${inDay('usage_events.at')}
+      group by usage_events.asset_id, usage_events.user_id`);
     await tx.execute(sql`
       insert into search_shown_daily (day, asset_id, shown)
       select ${day}::date, shown_asset.id, count(*)
