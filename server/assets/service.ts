@@ -1,7 +1,7 @@
 // The asset workflow: upload, edit, review, archive, delete, and what each viewer is shown. The rules are here;
 // the SQL is in store.ts, and who sees what in access/visibility.ts.
 import type { SQL } from 'drizzle-orm';
-import { downloadableVersion, seesWorkInProgress, statusCondition, visibleTo } from '../access/visibility.ts';
+import { downloadableVersion, seesWorkInProgress, shownVersionId, statusCondition, visibleTo } from '../access/visibility.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
@@ -443,6 +443,15 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     },
 
     /** The version a user may download: sales only the approved one, marketing any. */
+    /**
+     * Of these assets, the ones the user may see, each with the id of the version they are shown: what a usage event
+     * is about. One query for a whole batch of events.
+     */
+    async shownVersions(user: CurrentUser, ids: string[]): Promise<Map<string, string | null>> {
+      const rows = await store.findVersionIds(db, [...new Set(ids)], visibleTo(user));
+      return new Map(rows.map((row) => [row.id, shownVersionId(user, row)]));
+    },
+
     async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {
       const asset = await visibleRow(db, user, id);
       const version = await store.findVersion(db, downloadableVersion(user, asset, number));

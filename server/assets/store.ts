@@ -19,6 +19,13 @@ export async function findAsset(tx: Conn, id: string, condition: SQL | undefined
   return row;
 }
 
+/** Of these assets, those the condition admits, with the ids of their current and approved versions. */
+export async function findVersionIds(db: Conn, ids: string[], condition: SQL | undefined): Promise<Pick<AssetRow, 'id' | 'currentVersionId' | 'approvedVersionId'>[]> {
+  if (ids.length === 0) return [];
+  return db.select({ id: assets.id, currentVersionId: assets.currentVersionId, approvedVersionId: assets.approvedVersionId })
+    .from(assets).where(and(inArray(assets.id, ids), condition));
+}
+
 export async function insertAsset(tx: Tx, values: typeof assets.$inferInsert): Promise<AssetRow> {
   const [row] = await tx.insert(assets).values(values).returning();
   return row!;

@@ -6,6 +6,7 @@ import { usageEvents } from '../../server/db/schema.ts';
 import { useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { aMinuteLater } from '../support/clock.ts';
+import { MAX_EVENTS_PER_BATCH } from '../../server/usage/routes.ts';
 
 const PER_MINUTE = 5;
 const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'], config: { eventsPerMinute: PER_MINUTE } });
@@ -69,5 +70,47 @@ describe('POST /api/events', () => {
     aMinuteLater();
     expect((await event(person, { assetId: burst, kind: 'view' })).statusCode).toBe(202);
     expect(await eventsOf(burst)).toBe(5);
+  });
+});
+
+describe('POST /api/events/batch', () => {
+  const batch = (headers: Record<string, string>, events: unknown) =>
+    t.app.inject({ method: 'POST', url: '/api/events/batch', headers, payload: { events } });
+
+  it('records the events about assets the user can see and names, by position, the ones it refused', async () => {
+    const person = await t.as('sales', 'batcher@example.com');
+    const other = await approvedAsset(t, t.marketing, t.approver, { title: 'Batch deck' });
+    const draft: string = (await upload(t, t.marketing, { title: 'Batch draft' })).json().id;
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const [before, otherBefore] = [await eventsOf(assetId), await eventsOf(other)];
+    const answer = await batch(person, [
+      { assetId, kind: 'view' }, { assetId: draft, kind: 'view' }, { assetId: other, kind: 'presented' },
+      { assetId: unknown, kind: 'copy_link' }, { assetId: other, kind: 'copy_link' },
+    ]);
+    expect(answer.statusCode).toBe(202);
+    expect(answer.json()).toEqual({
+      accepted: 3,
+      refused: [{ index: 1, assetId: draft, code: 'ASSET_NOT_FOUND' }, { index: 3, assetId: unknown, code: 'ASSET_NOT_FOUND' }],
+    });
+    expect([await eventsOf(assetId), await eventsOf(other), await eventsOf(draft)]).toEqual([before + 1, otherBefore + 2, 0]);
+  });
+
+  it('refuses, as a whole, a batch that is empty, too long, or holds one malformed event (400), recording nothing', async () => {
+    const person = await t.as('sales', 'bad-batcher@example.com');
+    const before = await eventsOf(assetId);
+    for (const events of [[], Array(MAX_EVENTS_PER_BATCH + 1).fill({ assetId, kind: 'view' }), [{ assetId, kind: 'view' }, { assetId, kind: 'preview' }], 'view']) {
+      const answer = await batch(person, events);
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({ statusCode: 400, message: expect.stringMatching(/^invalid body/) });
+    }
+    expect(await eventsOf(assetId)).toBe(before);
+  });
+
+  it('is slowed by the same per-person limit as single events', async () => {
+    const person = await t.as('sales', 'batch-flooder@example.com');
+    const answers = [];
+    for (let i = 0; i < PER_MINUTE + 1; i++) answers.push((await batch(person, [{ assetId, kind: 'view' }])).statusCode);
+    expect(answers).toEqual([...Array(PER_MINUTE).fill(202), 429]);
+    expect((await event(person, { assetId, kind: 'view' })).statusCode).toBe(429);
   });
 });

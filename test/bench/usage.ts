@@ -29,6 +29,12 @@ const SEARCHES = Number(process.env.USAGE_BENCH_SEARCHES || Math.round(EVENTS / 
 const RUNS = Number(process.env.USAGE_BENCH_RUNS || 10);
 const PGLITE_EVENTS = Number(process.env.USAGE_BENCH_PGLITE_EVENTS ?? 1_000_000);
 const INGEST_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Events in each POST /api/events/batch. */
+const BATCH = Number(process.env.USAGE_BENCH_BATCH || 50);
+/** USAGE_BENCH_REPORTS=0 times ingestion alone (on kept data: USAGE_BENCH_DATABASE). */
+const REPORTS = process.env.USAGE_BENCH_REPORTS !== '0';
+/** USAGE_BENCH_RAW=0 skips timing the reports on the raw events (minutes at 10M events). */
+const RAW = process.env.USAGE_BENCH_RAW !== '0';
 const DAYS = 365;
 
 const log = (line: string) => console.log(line);
@@ -70,7 +76,7 @@ async function timeReports(database: Database, title: string, rollup: boolean): 
 }
 
 async function withRollup(database: Database, title: string, size: UsageBenchSize) {
-  const raw = await timeReports(database, `${title}, from the raw events:`, false);
+  const raw = RAW ? await timeReports(database, `${title}, from the raw events:`, false) : new Map<string, { p50: number; p95: number }>();
   const started = performance.now();
   let days = 0;
   for (let run = await rollUpUsage(database.db); run.days > 0; run = await rollUpUsage(database.db)) days += run.days;
@@ -96,7 +102,7 @@ async function onPostgres() {
     log(`usage benchmark on PostgreSQL: ${EVENTS.toLocaleString('en')} events, ${ASSETS.toLocaleString('en')} assets, ${SEARCHES.toLocaleString('en')} searches over ${DAYS} days, ${os.availableParallelism()} cores`);
     if (reuse) log(`reusing the data in database ${name}`);
     else await load(database, size);
-    await withRollup(database, `PostgreSQL at ${EVENTS.toLocaleString('en')} events`, size);
+    if (REPORTS) await withRollup(database, `PostgreSQL at ${EVENTS.toLocaleString('en')} events`, size);
     await ingestion(database, dataDir);
   }
   finally {
@@ -130,7 +136,8 @@ async function onPglite() {
 
 /**
  * POST /api/events from 50 sales users, each request a view of a random used asset, with 16 connections for
- * INGEST_SECONDS; then GET /api/health the same way, as the baseline. The events rate limit is lifted.
+ * INGEST_SECONDS; then POST /api/events/batch with BATCH events a request, as a client queueing its events sends
+ * them; then GET /api/health the same way, as the baseline. The events rate limit is lifted.
  */
 async function ingestion(database: Database, dataDir: string) {
   const config = loadConfig({}, { dataDir, serveWeb: false, logLevel: 'silent', backgroundJobs: false, eventsPerMinute: 1_000_000 });
@@ -145,32 +152,47 @@ async function ingestion(database: Database, dataDir: string) {
       cookies.push(String([res.headers['set-cookie']].flat().find((c) => c?.startsWith('ch_session='))).split(';')[0]!);
     }
     const assetIds = (await rows<{ id: string }>(database.db, sql`select id from assets order by id limit 35000`)).map((row) => row.id);
-    const [before] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from usage_events`);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as AddressInfo;
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
-    const events = await autocannon({
+    const written = async () => (await rows<{ n: number }>(database.db, sql`select count(*)::int as n from usage_events`))[0]!.n;
+    const post = (path: string, body: () => unknown) => autocannon({
       url: `http://127.0.0.1:${port}`, connections: 16, duration: INGEST_SECONDS,
       requests: [{
-        method: 'POST', path: '/api/events',
+        method: 'POST', path,
         setupRequest: (request) => ({
-          ...request, body: JSON.stringify({ assetId: pick(assetIds), kind: 'view' }),
+          ...request, body: JSON.stringify(body()),
           headers: { ...request.headers, 'content-type': 'application/json', cookie: pick(cookies) },
         }),
       }],
     });
-    await app.services.usage.flush();
-    const [after] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from usage_events`);
-    const health = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 16, duration: INGEST_SECONDS });
-    const line = (title: string, result: autocannon.Result) => log(`  ${title.padEnd(22)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   errors ${result.errors + result.timeouts + result.non2xx}`);
+    const view = () => ({ assetId: pick(assetIds), kind: 'view' });
+
+    const line = (title: string, result: autocannon.Result, perRequest = 1) => {
+      const failed = result.errors + result.timeouts + result.non2xx;
+      const codes = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${count}× ${code}`);
+      const events = perRequest > 1 ? `  = ${(result.requests.average * perRequest).toFixed(0)} events/s` : '';
+      log(`  ${title.padEnd(26)} ${result.requests.average.toFixed(0).padStart(6)} req/s${events}   p50 ${result.latency.p50} ms   p99 ${result.latency.p99} ms   ` +
+        `failed ${failed} (${result.errors} connection errors, ${result.timeouts} timeouts${codes.length ? `, ${codes.join(', ')}` : ''})`);
+    };
     log(`\ningestion, 16 connections, ${INGEST_SECONDS} s each:`);
-    line('POST /api/events', events);
+    let before = await written();
+    const single = await post('/api/events', view);
+    await app.services.usage.flush();
+    line('POST /api/events', single);
+    log(`  ${' '.repeat(26)} ${((await written()) - before).toLocaleString('en')} events written (a person's repeat of an asset within 10 s counts once)`);
+    before = await written();
+    const batched = await post('/api/events/batch', () => ({ events: Array.from({ length: BATCH }, view) }));
+    await app.services.usage.flush();
+    line(`POST /api/events/batch (${BATCH})`, batched, BATCH);
+    log(`  ${' '.repeat(26)} ${((await written()) - before).toLocaleString('en')} events written`);
+    const health = await autocannon({ url: `http://127.0.0.1:${port}/api/health`, connections: 16, duration: INGEST_SECONDS });
     line('GET /api/health', health);
-    log(`  ${(after!.n - before!.n).toLocaleString('en')} events written (bursts of one person and asset within 10 s count once); events/health ${(events.requests.average / health.requests.average).toFixed(2)}×`);
+    log(`  events/health ${(single.requests.average / health.requests.average).toFixed(2)}× in requests; batched events/s against health req/s ${(batched.requests.average * BATCH / health.requests.average).toFixed(2)}×`);
   } finally {
     await app.close();
   }
 }
 
 await onPostgres();
-await onPglite();
+if (REPORTS) await onPglite();

@@ -1277,14 +1277,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        assetId: string;
-                        /** @enum {unknown} */
-                        kind: "view" | "click" | "copy_link" | "presented";
-                        /** Format: uuid */
-                        queryId?: string;
-                    };
+                    "application/json": components["schemas"]["UsageEvent"];
                 };
             };
             responses: {
@@ -1296,6 +1289,58 @@ export interface paths {
                     content: {
                         "application/json": {
                             accepted: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        events: components["schemas"]["UsageEvent"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Events recorded (a repeat within seconds is accepted and counted once). */
+                            accepted: number;
+                            /** @description Events about assets the user cannot see (or that do not exist): not recorded. */
+                            refused: {
+                                /** @description Position of the event in `events`. */
+                                index: number;
+                                assetId: string;
+                                /** @enum {string} */
+                                code: "ASSET_NOT_FOUND";
+                            }[];
                         };
                     };
                 };
@@ -2170,6 +2215,15 @@ export interface components {
         Term: {
             slug: string;
             label: string;
+        };
+        /** UsageEvent */
+        UsageEvent: {
+            /** Format: uuid */
+            assetId: string;
+            /** @enum {unknown} */
+            kind: "view" | "click" | "copy_link" | "presented";
+            /** Format: uuid */
+            queryId?: string;
         };
         /** User */
         User: {
