@@ -1,7 +1,7 @@
 // The one source of truth for the database; drizzle-kit generates drizzle/*.sql from it.
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, real, text,
+  type AnyPgColumn, bigint, bigserial, boolean, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, real, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { PendingChanges } from '../assets/changes.ts';
@@ -213,6 +213,60 @@ export const usageRollupDays = pgTable('usage_rollup_days', {
   stale: boolean('stale').notNull(),
   rolledAt: ts('rolled_at'),
 });
+
+/** Per rolled-up UTC day, its counted usage and searches in total: what the trend and the summary's counts read. */
+export const usageDayTotals = pgTable('usage_day_totals', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  view: integer('view').notNull(),
+  click: integer('click').notNull(),
+  download: integer('download').notNull(),
+  share: integer('share').notNull(),
+  copyLink: integer('copy_link').notNull(),
+  presented: integer('presented').notNull(),
+  /** (person, asset) pairs with a use that day: the day's uses. */
+  uses: integer('uses').notNull(),
+  searches: integer('searches').notNull(),
+  zeroResultSearches: integer('zero_result_searches').notNull(),
+});
+
+/** Per rolled-up UTC day, each person with counted usage or a counted search (the summary's active people). */
+export const usageDayPeople = pgTable('usage_day_people', {
+  day: date('day', { mode: 'string' }).notNull(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.day, t.userId] })]);
+
+/**
+ * A span of whole rolled-up days [from_day, to_day), summed per asset in usage_span_assets: the days a standard
+ * report window (7, 30, 90, 365 days, and the windows before them) reads from the rollup, summed once instead of at
+ * every report. Current while no day in it is stale or was rolled up after `built_at` (reports check).
+ */
+export const usageSpans = pgTable('usage_spans', {
+  fromDay: date('from_day', { mode: 'string' }).notNull(),
+  toDay: date('to_day', { mode: 'string' }).notNull(),
+  builtAt: ts('built_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.fromDay, t.toDay] })]);
+
+/**
+ * Per span and asset: events by kind, opens, uses (person-days with a use) and searches that showed it. No foreign key
+ * to assets: reports join the live assets, and a deleted asset's days are rolled up again (and their spans rebuilt).
+ */
+export const usageSpanAssets = pgTable('usage_span_assets', {
+  fromDay: date('from_day', { mode: 'string' }).notNull(),
+  toDay: date('to_day', { mode: 'string' }).notNull(),
+  assetId: uuid('asset_id').notNull(),
+  view: integer('view').notNull(),
+  click: integer('click').notNull(),
+  download: integer('download').notNull(),
+  share: integer('share').notNull(),
+  copyLink: integer('copy_link').notNull(),
+  presented: integer('presented').notNull(),
+  opens: integer('opens').notNull(),
+  uses: integer('uses').notNull(),
+  shown: integer('shown').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.fromDay, t.toDay, t.assetId] }),
+  foreignKey({ columns: [t.fromDay, t.toDay], foreignColumns: [usageSpans.fromDay, usageSpans.toDay] }).onDelete('cascade'),
+]);
 
 /** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
 export const jobs = pgTable('jobs', {

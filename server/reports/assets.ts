@@ -2,7 +2,8 @@
 // (not against the library's single best asset). One statement: figures, cell medians and order.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { assetInCell, countedUsage, dateOf, lastUseOf, liveAt, rows, type UsageSource } from './measures.ts';
+import { assetInCell, dateOf, EVENT_KINDS, lastUseOf, liveAt, rows } from './measures.ts';
+import { assetFigures, countedUsage, type UsageSource } from './source.ts';
 import type { CellFilter } from './window.ts';
 
 /** Fewer uses than this and an asset is not scored: two uses say little. */
@@ -31,7 +32,7 @@ export interface AssetUsage {
 
 interface AssetUsageRow {
   id: string; persona: string | null; stage: string | null; uses: number; views: number; downloads: number; shares: number;
-  unique_users: number; last_used_at: number | null; median: number; total: number;
+  events: number; last_used_at: number | null; median: number; total: number;
 }
 
 const ORDER: Record<AssetSort, string> = {
@@ -51,28 +52,28 @@ export async function assetUsage(db: Db, source: UsageSource, cell: CellFilter, 
       select assets.id, assets.title, ${firstTerm('persona')} as persona, ${firstTerm('stage')} as stage, ${assetInCell(cell)} as listed
       from assets where ${liveAt(source.window)}),
     -- Shares: the link went to a buyer either way (SHARE_KINDS).
-    events as (
-      select usage.asset_id, sum(usage.view)::int as views, sum(usage.download)::int as downloads,
-        sum(usage.share + usage.copy_link)::int as shares, count(distinct usage.user_id)::int as unique_users,
-        (count(*) filter (where usage.used))::int as uses
-      from ${countedUsage(source)} group by usage.asset_id),
     figures as (
-      select live.*, coalesce(events.uses, 0) as uses, coalesce(events.views, 0) as views, coalesce(events.downloads, 0) as downloads,
-        coalesce(events.shares, 0) as shares, coalesce(events.unique_users, 0) as unique_users
-      from live left join events on events.asset_id = live.id),
+      select live.*, coalesce(events.uses, 0) as uses, coalesce(events.view, 0) as views, coalesce(events.download, 0) as downloads,
+        coalesce(events.share + events.copy_link, 0) as shares, coalesce(${sql.raw(EVENT_KINDS.map((kind) => `events.${kind}`).join(' + '))}, 0) as events
+      from live left join ${assetFigures(source)} as events on events.asset_id = live.id),
     medians as (
       select persona, stage, percentile_cont(0.5) within group (order by uses)::float8 as median from figures group by persona, stage)
-    select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.unique_users,
+    select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.events,
       ${lastUseOf(sql`figures.id`)} as last_used_at,
       medians.median, (count(*) over ())::int as total
     from figures join medians on medians.persona is not distinct from figures.persona and medians.stage is not distinct from figures.stage
     where figures.listed
     order by ${sql.raw(ORDER[sort])}
     ${page.limit === undefined ? sql`` : sql`limit ${page.limit}`}`);
+  // Distinct people for the listed assets only: they are not summed per asset in advance.
+  const withEvents = list.filter((row) => row.events > 0).map((row) => row.id);
+  const people = new Map(withEvents.length === 0 ? [] : (await rows<{ asset_id: string; people: number }>(db, sql`
+    select usage.asset_id, count(distinct usage.user_id)::int as people from ${countedUsage(source, withEvents)} group by usage.asset_id`))
+    .map((row) => [row.asset_id, row.people]));
   return {
     total: list[0]?.total ?? 0,
     items: list.map((row) => ({
-      assetId: row.id, uses: row.uses, views: row.views, downloads: row.downloads, shares: row.shares, uniqueUsers: row.unique_users,
+      assetId: row.id, uses: row.uses, views: row.views, downloads: row.downloads, shares: row.shares, uniqueUsers: people.get(row.id) ?? 0,
       lastUsedAt: dateOf(row.last_used_at), score: cellScore(row.uses, row.median), cell: { persona: row.persona, stage: row.stage },
     })),
   };

@@ -2,7 +2,8 @@
 // searches that found nothing while naming that persona and that stage. Every cell is present, zeros included.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { countedSearchesIn, liveAt, rows, usesPerAsset, type UsageSource } from './measures.ts';
+import { countedSearchesIn, liveAt, rows } from './measures.ts';
+import { usesPerAsset, type UsageSource } from './source.ts';
 
 export interface CoverageTerm { slug: string; label: string }
 export interface CoverageCell { persona: string; stage: string; liveAssets: number; usedAssets: number; uses: number; zeroResultSearches: number }

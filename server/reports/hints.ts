@@ -2,7 +2,8 @@
 // that have been live a long time without a use. One statement; the hint is chosen here.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { dateOf, epochMs, EXPIRING_WITHIN_DAYS, liveAt, previousSource, rows, usesPerAsset, type UsageSource } from './measures.ts';
+import { dateOf, epochMs, EXPIRING_WITHIN_DAYS, liveAt, rows } from './measures.ts';
+import { previousSource, usesPerAsset, type UsageSource } from './source.ts';
 import { expiresPhrase, plural } from './wording.ts';
 import { addDays, daysBetween, type ReportWindow } from './window.ts';
 

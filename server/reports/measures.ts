@@ -1,12 +1,13 @@
 // What the reports count, written once: which events are a use and which an opening, what a use is counted as,
-// which searches count, and the SQL pieces every report file builds on. The statements are plain SQL over the
-// unaliased tables (usage_events, search_log, assets), so each report reads, and EXPLAINs, on its own.
+// which searches count, and the SQL pieces every report file builds on (where usage is read from is source.ts).
+// The statements are plain SQL over the unaliased tables (usage_events, search_log, assets), so each report reads,
+// and EXPLAINs, on its own.
 import { sql, type SQL } from 'drizzle-orm';
 import { liveForSales } from '../access/visibility.ts';
 import { hasTerm } from '../assets/queries.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { EVENT_KINDS, OPEN_KINDS, USE_KINDS, type UsageKind } from '../usage/uses.ts';
-import { previousWindow, type CellFilter, type ReportWindow } from './window.ts';
+import { EVENT_KINDS, USE_KINDS, type UsageKind } from '../usage/uses.ts';
+import type { CellFilter, ReportWindow } from './window.ts';
 
 /** The rollup's columns, one per kind of event (named as the kinds). */
 export const EVENT_KIND_COLUMNS = EVENT_KINDS.join(', ');
@@ -31,111 +32,6 @@ const timestamp = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 /** `column` falls in the window: after its start, up to its end. */
 export function within(column: SQL, window: ReportWindow): SQL {
   return sql`${column} > ${timestamp(window.from)} and ${column} <= ${timestamp(window.to)}`;
-}
-
-/**
- * Where a window's counted usage is read from: the daily rollup (rollup.ts) for the whole UTC days inside the
- * window, except days written since they were rolled up (stale), and the raw events for the rest — the window's
- * partial first and last days and the stale days. A day with nothing written has no row, and nothing to read
- * either way. Both give the same rows, so a report reads the same from either.
- */
-export interface UsageSource {
-  window: ReportWindow;
-  /** Whether the rollup may be read (the benchmark reads the raw events alone, to compare). */
-  rollup: boolean;
-  /** Days read from the rollup: [from, to) (YYYY-MM-DD), except the stale ones; none when from = to. */
-  rolled: { from: string; to: string; except: string[] };
-  /** The rest of the window, read from the raw rows: half-open [from, to) ranges. */
-  rawRanges: { from: Date; to: Date }[];
-}
-
-const DAY_MS = 86_400_000;
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export async function usageSource(db: Db, window: ReportWindow, options: { rollup?: boolean } = {}): Promise<UsageSource> {
-  const rollup = options.rollup ?? true;
-  // Timestamps are kept to the millisecond, so the window (from, to] is [from + 1 ms, to + 1 ms).
-  const start = window.from.getTime() + 1;
-  const end = window.to.getTime() + 1;
-  // The whole days inside: from the first midnight at or after the start to the last one at or before the end.
-  const firstDay = Math.ceil(start / DAY_MS) * DAY_MS;
-  const lastDayEnd = Math.max(firstDay, Math.floor(end / DAY_MS) * DAY_MS);
-  if (!rollup || firstDay === lastDayEnd) {
-    return { window, rollup, rolled: { from: dayOf(firstDay), to: dayOf(firstDay), except: [] }, rawRanges: [{ from: new Date(start), to: new Date(end) }] };
-  }
-  const stale = (await rows<{ day: string }>(db, sql`
-    select to_char(day, 'YYYY-MM-DD') as day from usage_rollup_days
-    where stale and day >= ${dayOf(firstDay)}::date and day < ${dayOf(lastDayEnd)}::date order by day`)).map((row) => row.day);
-  // Raw: the partial first day, each stale day (adjacent ones merged), the partial last day.
-  const rawRanges: { from: Date; to: Date }[] = [];
-  const add = (from: number, to: number) => {
-    if (from >= to) return;
-    const last = rawRanges.at(-1);
-    if (last && last.to.getTime() === from) last.to = new Date(to);
-    else rawRanges.push({ from: new Date(from), to: new Date(to) });
-  };
-  add(start, firstDay);
-  for (const day of stale) add(Date.parse(`${day}T00:00:00Z`), Date.parse(`${day}T00:00:00Z`) + DAY_MS);
-  add(lastDayEnd, end);
-  return { window, rollup, rolled: { from: dayOf(firstDay), to: dayOf(lastDayEnd), except: stale }, rawRanges };
-}
-
-/** The same reading for the window of the same length just before (hints: use dropped against it). */
-export function previousSource(db: Db, source: UsageSource): Promise<UsageSource> {
-  return usageSource(db, previousWindow(source.window), { rollup: source.rollup });
-}
-
-/** `column` in one of the ranges (false for none). */
-function inRanges(column: SQL, ranges: { from: Date; to: Date }[]): SQL {
-  if (ranges.length === 0) return sql`false`;
-  return sql`(${sql.join(ranges.map((range) => sql`(${column} >= ${timestamp(range.from)} and ${column} < ${timestamp(range.to)})`), sql` or `)})`;
-}
-
-/** `day` (of a rollup table) is one of the days read from the rollup. */
-function rolledDays({ rolled }: UsageSource): SQL {
-  const except = rolled.except.length ? sql` and not (day = any(${`{${rolled.except.join(',')}}`}::date[]))` : sql``;
-  return sql`day >= ${rolled.from}::date and day < ${rolled.to}::date${except}`;
-}
-
-const kindSum = (kinds: readonly UsageKind[]) => sql.raw(kinds.map((kind) => `usage.${kind}`).join(' + '));
-
-/**
- * The window's counted usage as one row per UTC day, asset and person (share-link visitors: no person), with
- * the events of each kind (columns named as the kinds), `opens` (OPEN_KINDS) and `used` (one of USE_KINDS), as
- * `usage`. A person's repeats on a day are one row, so counting rows with `used` counts uses.
- */
-export function countedUsage(source: UsageSource): SQL {
-  const parts: SQL[] = [];
-  if (source.rolled.from < source.rolled.to) {
-    parts.push(sql`select day, asset_id, user_id, ${sql.raw(EVENT_KIND_COLUMNS)} from usage_daily where ${rolledDays(source)}`);
-  }
-  if (source.rawRanges.length) {
-    parts.push(sql`select (usage_events.at at time zone 'UTC')::date as day, usage_events.asset_id, usage_events.user_id,
-      ${eventCountsByKind}
-      from usage_events where usage_events.counted and ${inRanges(sql`usage_events.at`, source.rawRanges)}
-      group by 1, 2, 3`);
-  }
-  return sql`(select usage.*, ${kindSum(OPEN_KINDS)} as opens, ${kindSum(USE_KINDS)} > 0 as used
-    from (${sql.join(parts, sql` union all `)}) as usage) as usage`;
-}
-
-/** Per asset, how many counted searches in the window showed it, as `(asset_id, shown)`. */
-export function shownInSearches(source: UsageSource): SQL {
-  const parts: SQL[] = [];
-  if (source.rolled.from < source.rolled.to) {
-    parts.push(sql`select asset_id, shown from search_shown_daily where ${rolledDays(source)}`);
-  }
-  if (source.rawRanges.length) {
-    parts.push(sql`select shown_asset.id as asset_id, count(*)::int as shown
-      from search_log cross join unnest(search_log.shown_asset_ids) as shown_asset(id)
-      where ${countedSearch} and ${inRanges(sql`search_log.at`, source.rawRanges)} group by 1`);
-  }
-  return sql`(select asset_id, sum(shown)::int as shown from (${sql.join(parts, sql` union all `)}) as per_day group by asset_id)`;
-}
-
-/** Uses per asset in the window, as `(asset_id, uses)`: distinct (person, asset, UTC day) with a counted use. */
-export function usesPerAsset(source: UsageSource): SQL {
-  return sql`(select usage.asset_id, count(*)::int as uses from ${countedUsage(source)} where usage.used group by usage.asset_id)`;
 }
 
 /**

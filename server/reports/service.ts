@@ -13,7 +13,7 @@ import { searchAnalytics } from './searches.ts';
 import { summaryFigures } from './summary.ts';
 import { trend, type TrendInterval, type TrendPoint } from './trend.ts';
 import { unusedAssets, type UnusedAsset } from './unused.ts';
-import { usageSource } from './measures.ts';
+import { usageSource } from './source.ts';
 import { reportWindow, type CellFilter } from './window.ts';
 
 /** Rows of a CSV read with their assets this many at a time. */

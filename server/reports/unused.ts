@@ -2,9 +2,8 @@
 // search, shown but never opened, or opened but never used. One statement for the figures, the reason in code.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import {
-  assetInCell, countedUsage, dateOf, epochMs, EXPIRING_WITHIN_DAYS, lastUseOf, liveAt, rows, shownInSearches, type UsageSource,
-} from './measures.ts';
+import { assetInCell, dateOf, epochMs, EXPIRING_WITHIN_DAYS, lastUseOf, liveAt, rows } from './measures.ts';
+import { assetFigures, countedUsage, type UsageSource } from './source.ts';
 import { expiresPhrase, plural } from './wording.ts';
 import { addDays, daysBetween, type CellFilter, type ReportWindow } from './window.ts';
 
@@ -33,22 +32,20 @@ interface UnusedRow {
 export async function unusedAssets(db: Db, source: UsageSource, cell: CellFilter, page: { limit?: number } = {}):
   Promise<{ items: UnusedAsset[]; total: number }> {
   const { window } = source;
-  const list = await rows<UnusedRow>(db, sql`
-    with usage as (
-      select usage.asset_id, bool_or(usage.used) as used, sum(usage.opens)::int as opens,
-        (count(distinct usage.user_id) filter (where usage.opens > 0))::int as openers
-      from ${countedUsage(source)} group by usage.asset_id)
+  const list = await rows<Omit<UnusedRow, 'openers'>>(db, sql`
     select assets.id, ${epochMs(sql`coalesce(assets.approved_at, assets.created_at)`)} as approved_at, ${epochMs(sql`assets.expires_at`)} as expires_at,
-      ${lastUseOf(sql`assets.id`)} as last_used_at,
-      coalesce(shown.shown, 0) as shown, coalesce(usage.opens, 0) as opens, coalesce(usage.openers, 0) as openers,
+      ${lastUseOf(sql`assets.id`)} as last_used_at, coalesce(figures.shown, 0) as shown, coalesce(figures.opens, 0) as opens,
       (count(*) over ())::int as total
-    from assets
-    left join ${shownInSearches(source)} as shown on shown.asset_id = assets.id
-    left join usage on usage.asset_id = assets.id
-    where ${liveAt(window)} and ${assetInCell(cell)} and not coalesce(usage.used, false)
+    from assets left join ${assetFigures(source)} as figures on figures.asset_id = assets.id
+    where ${liveAt(window)} and ${assetInCell(cell)} and coalesce(figures.uses, 0) = 0
     order by coalesce(assets.approved_at, assets.created_at), assets.id
     ${page.limit === undefined ? sql`` : sql`limit ${page.limit}`}`);
-  return { items: list.map((row) => unusedAsset(row, window)), total: list[0]?.total ?? 0 };
+  // How many people opened them, for the listed ones only: distinct people are not summed per asset in advance.
+  const opened = list.filter((row) => row.opens > 0).map((row) => row.id);
+  const openers = new Map(opened.length === 0 ? [] : (await rows<{ asset_id: string; openers: number }>(db, sql`
+    select usage.asset_id, (count(distinct usage.user_id) filter (where usage.opens > 0))::int as openers
+    from ${countedUsage(source, opened)} group by usage.asset_id`)).map((row) => [row.asset_id, row.openers]));
+  return { items: list.map((row) => unusedAsset({ ...row, openers: openers.get(row.id) ?? 0 }, window)), total: list[0]?.total ?? 0 };
 }
 
 function unusedAsset(row: UnusedRow, window: ReportWindow): UnusedAsset {

@@ -1,8 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assets as assetTable, searchLog, usageEvents } from '../../server/db/schema.ts';
-import { rows, usageSource } from '../../server/reports/measures.ts';
-import { rollUpUsage } from '../../server/reports/rollup.ts';
+import { rows } from '../../server/reports/measures.ts';
+import { usageSource } from '../../server/reports/source.ts';
+import { rollUpUsage, spanRanges } from '../../server/reports/rollup.ts';
 import { reportService, type ReportService } from '../../server/reports/service.ts';
 import { reportWindow } from '../../server/reports/window.ts';
 import { testApp, useTestApp } from '../support/app.ts';
@@ -11,7 +12,7 @@ import { approvedAsset } from '../support/assets.ts';
 // The daily rollup is a faster way to read the same events: every report, as JSON and as CSV, over every window,
 // is the same read from the rollup as from the raw events — with events on the window's edges and on midnights,
 // share-link visitors, marketing's uncounted handling, a late event written into a day already rolled up, and an
-// asset deleted after its days were rolled up.
+// asset deleted after its days were rolled up; read from the per-asset spans summed in advance and without them.
 
 const DAY = 86_400_000;
 const t = useTestApp({ signIn: ['marketing', 'approver', 'sales'] });
@@ -58,6 +59,14 @@ async function everyReport(reports: ReportService, days: number) {
 async function expectSameReports() {
   for (const days of [1, 2, 7, 30, 90, 365]) expect(await everyReport(rolled, days), `${days} days`).toEqual(await everyReport(raw, days));
 }
+
+async function spans(): Promise<string[]> {
+  return (await rows<{ span: string }>(db(), sql`
+    select to_char(from_day, 'YYYY-MM-DD') || '/' || to_char(to_day, 'YYYY-MM-DD') as span from usage_spans order by 1`)).map((r) => r.span);
+}
+
+/** Whether the window's whole days are read from a span summed in advance. */
+const readsSpan = async (days: number) => (await usageSource(db(), reportWindow(days, now))).span !== null;
 
 async function staleDays(): Promise<string[]> {
   return (await rows<{ day: string }>(db(), sql`select to_char(day, 'YYYY-MM-DD') as day from usage_rollup_days where stale order by day`)).map((r) => r.day);
@@ -112,6 +121,10 @@ describe('the daily rollup', () => {
     // The whole days inside the window are read from the rollup; the first and the last are partial and read raw.
     expect(source.rolled).toEqual({ from: ago(89).toISOString().slice(0, 10), to: today, except: [] });
     expect(source.rawRanges).toEqual([{ from: new Date(ago(90).getTime() + 1), to: midnight(89) }, { from: midnight(0), to: new Date(now.getTime() + 1) }]);
+    // Those days are summed per asset in advance, for this window and each standard one (and the windows before).
+    expect(source.span).toEqual({ from: source.rolled.from, to: source.rolled.to });
+    expect(await spans()).toEqual(spanRanges(now).map((range) => `${range.from}/${range.to}`).sort());
+    expect(spanRanges(now)).toHaveLength(8);
   });
 
   it('gives every report the same figures as the raw events', { timeout: 120_000 }, expectSameReports);
@@ -122,16 +135,25 @@ describe('the daily rollup', () => {
     const before = (await raw.summary(30)).events.presented;
     await db().insert(usageEvents).values({ assetId: assetIds[3]!, userId: salesIds[2]!, kind: 'presented', counted: true, at: late });
     expect(await staleDays()).toContain(day);
+    expect(await readsSpan(30)).toBe(false);
+    expect(await readsSpan(7)).toBe(true);
     expect((await rolled.summary(30)).events.presented).toBe(before + 1);
     await expectSameReports();
     await rollUpUsage(db(), { now });
     expect(await staleDays()).not.toContain(day);
+    expect(await readsSpan(30)).toBe(true);
     expect((await rolled.summary(30)).events.presented).toBe(before + 1);
     await expectSameReports();
   }, 240_000);
 
   it('forgets a deleted asset in the rollup as in the raw events', async () => {
     await db().delete(assetTable).where(eq(assetTable.id, assetIds[0]!));
+    // Its days are rolled up again (their totals counted it), and until then read raw.
+    expect((await staleDays()).length).toBeGreaterThan(1);
+    expect(await readsSpan(90)).toBe(false);
+    await expectSameReports();
+    await rollUpUsage(db(), { now, maxDays: 1_000 });
+    expect(await readsSpan(90)).toBe(true);
     await expectSameReports();
   }, 120_000);
 
