@@ -45,12 +45,16 @@ const ORDER: Record<AssetSort, string> = {
 /** The live assets of the cell (all without one), sorted: `limit` of them (all without) and how many there are. */
 export async function assetUsage(db: Db, source: UsageSource, cell: CellFilter, sort: AssetSort, page: { limit?: number } = {}):
   Promise<{ items: AssetUsage[]; total: number }> {
-  const firstTerm = (facet: string) => sql`(select terms.slug from asset_terms join terms on terms.id = asset_terms.term_id
-    where asset_terms.asset_id = assets.id and terms.facet_key = ${facet} order by terms.position, terms.slug limit 1)`;
+  // Each asset's first persona and first stage (taxonomy order): one pass over the tags, not a lookup per asset.
+  const firstTerm = (facet: string) => sql`(select distinct on (asset_terms.asset_id) asset_terms.asset_id, terms.slug
+    from asset_terms join terms on terms.id = asset_terms.term_id where terms.facet_key = ${facet}
+    order by asset_terms.asset_id, terms.position, terms.slug)`;
   const list = await rows<AssetUsageRow>(db, sql`
     with live as (
-      select assets.id, assets.title, ${firstTerm('persona')} as persona, ${firstTerm('stage')} as stage, ${assetInCell(cell)} as listed
-      from assets where ${liveAt(source.window)}),
+      select assets.id, assets.title, persona.slug as persona, stage.slug as stage, ${assetInCell(cell)} as listed
+      from assets left join ${firstTerm('persona')} as persona on persona.asset_id = assets.id
+      left join ${firstTerm('stage')} as stage on stage.asset_id = assets.id
+      where ${liveAt(source.window)}),
     -- Shares: the link went to a buyer either way (SHARE_KINDS).
     figures as (
       select live.*, coalesce(events.uses, 0) as uses, coalesce(events.view, 0) as views, coalesce(events.download, 0) as downloads,

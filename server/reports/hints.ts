@@ -24,27 +24,39 @@ export interface Hint {
   usesBefore: number;
 }
 
-interface HintRow { id: string; approved_at: number; expires_at: number | null; uses_now: number; uses_before: number }
+interface HintRow { id: string; approved_at: number; expires_at: number | null; uses_now: number; uses_before: number; total: number }
 
-/** One hint per asset, the first that holds of expiring, dropped, retire; listed in that order, the most urgent first in each. */
-export async function hints(db: Db, source: UsageSource): Promise<Hint[]> {
+/**
+ * One hint per asset, the first that holds of expiring, dropped, retire; listed in that order, the most urgent first
+ * in each (expiring soonest, fallen furthest, live longest): `limit` of them (all without) and how many there are.
+ */
+export async function hints(db: Db, source: UsageSource, page: { limit?: number } = {}): Promise<{ items: Hint[]; total: number }> {
   const { window } = source;
   const before = await previousSource(db, source);
+  const expiringBy = sql`${addDays(window.to, EXPIRING_WITHIN_DAYS).toISOString()}::timestamptz`;
   const list = await rows<HintRow>(db, sql`
     with live as (
       select assets.id, coalesce(assets.approved_at, assets.created_at) as approved_at, assets.expires_at from assets where ${liveAt(window)}),
     figures as (
       select live.*, coalesce(now_uses.uses, 0) as uses_now, coalesce(before_uses.uses, 0) as uses_before from live
       left join ${usesPerAsset(source)} as now_uses on now_uses.asset_id = live.id
-      left join ${usesPerAsset(before)} as before_uses on before_uses.asset_id = live.id)
-    select id, ${epochMs(sql`approved_at`)} as approved_at, ${epochMs(sql`expires_at`)} as expires_at, uses_now, uses_before from figures
-    where expires_at <= ${addDays(window.to, EXPIRING_WITHIN_DAYS).toISOString()}::timestamptz
-      or (uses_before >= ${DROPPED_MIN_BEFORE} and uses_now * 2 <= uses_before)
-      or (uses_now = 0 and approved_at <= ${addDays(window.to, -RETIRE_AFTER_DAYS).toISOString()}::timestamptz)`);
-  const found = list.map((row) => hintFor(row, window));
-  const rank = (hint: Hint) => HINT_KINDS.indexOf(hint.hint);
-  const urgency = (hint: Hint) => (hint.hint === 'expiring' ? hint.expiresAt!.getTime() : hint.hint === 'dropped' ? hint.usesNow - hint.usesBefore : -hint.daysLive);
-  return found.sort((a, b) => rank(a) - rank(b) || urgency(a) - urgency(b) || (a.assetId < b.assetId ? -1 : 1));
+      left join ${usesPerAsset(before)} as before_uses on before_uses.asset_id = live.id),
+    hinted as (
+      select figures.*, case
+        when expires_at <= ${expiringBy} then 0
+        when uses_before >= ${DROPPED_MIN_BEFORE} and uses_now * 2 <= uses_before then 1
+        when uses_now = 0 and approved_at <= ${addDays(window.to, -RETIRE_AFTER_DAYS).toISOString()}::timestamptz then 2
+      end as rank
+      from figures)
+    select id, ${epochMs(sql`approved_at`)} as approved_at, ${epochMs(sql`expires_at`)} as expires_at, uses_now, uses_before,
+      (count(*) over ())::int as total
+    from hinted where rank is not null
+    order by rank, case rank
+      when 0 then extract(epoch from expires_at)
+      when 1 then uses_now - uses_before
+      else -floor(extract(epoch from (${window.to.toISOString()}::timestamptz - approved_at)) / 86400) end, id
+    ${page.limit === undefined ? sql`` : sql`limit ${page.limit}`}`);
+  return { items: list.map((row) => hintFor(row, window)), total: list[0]?.total ?? 0 };
 }
 
 function hintFor(row: HintRow, window: ReportWindow): Hint {

@@ -64,8 +64,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (a
   app.get('/api/reports/hints', {
     schema: { tags, querystring: HintsQuery, response: { 200: Hints } }, preHandler: marketingAndUp,
   }, async (req, reply) => {
-    const { days, format } = req.query;
-    return format === 'csv' ? sendCsv(reply, 'hints', days, await reports.hintsCsv(days)) : reports.hints(days);
+    const { days, format, limit } = req.query;
+    return format === 'csv' ? sendCsv(reply, 'hints', days, await reports.hintsCsv(days)) : reports.hints(days, limit);
   });
 };
 

@@ -32,7 +32,7 @@ export const SearchesQuery = Type.Object({ ...windowFields, ...formatField, ...c
 export const TrendQuery = Type.Object({
   ...windowFields, ...formatField, interval: Type.Enum([...TREND_INTERVALS], { default: 'day' }),
 }, { additionalProperties: false });
-export const HintsQuery = Type.Object({ ...windowFields, ...formatField }, { additionalProperties: false });
+export const HintsQuery = Type.Object({ ...windowFields, ...formatField, ...limitField }, { additionalProperties: false });
 
 export const ReportAssetSchema = Type.Object({
   id: Type.String(), title: Type.String(), kind: Type.Enum([...KINDS]),
@@ -92,6 +92,7 @@ export const Trend = Type.Object({
 });
 
 export const Hints = Type.Object({
+  total: Type.Integer({ minimum: 0, description: 'Hints in all, of which `limit` are listed' }),
   items: Type.Array(Type.Object({
     asset: ReportAssetSchema, hint: Type.Enum([...HINT_KINDS]), text: Type.String(), expiresAt: Nullable(Time),
     daysLive: Count, usesNow: Count, usesBefore: Count,

@@ -158,12 +158,13 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
       ], onePage(points));
     },
 
-    async hints(days: number) {
-      return { items: (await withAssets(db, await hints(db, await source(db, days)))).map(hintJson) };
+    async hints(days: number, limit: number) {
+      const { items, total } = await hints(db, await source(db, days), { limit });
+      return { total, items: (await withAssets(db, items)).map(hintJson) };
     },
 
     async hintsCsv(days: number): Promise<Readable> {
-      const found = await hints(db, await source(db, days));
+      const { items: found } = await hints(db, await source(db, days));
       return csvStream([
         ...assetColumns<WithAsset<Hint>>(),
         { header: 'hint', value: (row) => row.hint },

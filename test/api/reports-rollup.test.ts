@@ -51,7 +51,7 @@ async function everyReport(reports: ReportService, days: number) {
     trendDay: await reports.trend(days, 'day'),
     trendWeek: await reports.trend(days, 'week'),
     trendCsv: await text(reports.trendCsv(days, 'week')),
-    hints: await reports.hints(days),
+    hints: await reports.hints(days, 100),
     hintsCsv: await text(reports.hintsCsv(days)),
   };
 }

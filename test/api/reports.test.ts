@@ -85,7 +85,7 @@ describe('a window with no events', () => {
     const trend = await s.report('trend', { days: '30' });
     expect(trend.points.length).toBeGreaterThanOrEqual(30);
     expect(trend.points.every((p: Record<string, number>) => p.views + p.downloads + p.shares + p.searches + p.uses === 0)).toBe(true);
-    expect(await s.report('hints')).toEqual({ items: [] });
+    expect(await s.report('hints')).toEqual({ total: 0, items: [] });
   });
 
   it('refuses windows out of range, and sales', async () => {
@@ -462,6 +462,12 @@ describe('retire and refresh hints', () => {
     expect(items[0].expiresAt).not.toBeNull();
     expect(items[1]).toMatchObject({ usesNow: 1, usesBefore: 6, daysLive: 300, text: 'Uses fell from 6 to 1: the last 90 days against the 90 days before' });
     expect(items[2]).toMatchObject({ usesNow: 0, usesBefore: 0, daysLive: 200, expiresAt: null, text: 'Live for 200 days, not used in the last 90 days' });
+  });
+
+  it('lists the most urgent first when asked for fewer, with how many there are', async () => {
+    const { items, total } = await s.report('hints', { limit: '2' });
+    expect(total).toBe(3);
+    expect(items.map((i: { asset: { title: string } }) => i.asset.title)).toEqual(['Expiring soon', 'Fell out of favour']);
   });
 
   it('streams as CSV', async () => {

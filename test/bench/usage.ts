@@ -50,7 +50,7 @@ function dashboardReports(reports: ReturnType<typeof reportService>): [string, (
     ['coverage', () => reports.coverage(90)],
     ['searches', () => reports.searches(90, {})],
     ['trend (day)', () => reports.trend(90, 'day')],
-    ['hints', () => reports.hints(90)],
+    ['hints (50)', () => reports.hints(90, 50)],
   ];
 }
 

@@ -1912,6 +1912,8 @@ export interface paths {
                     days: number;
                     /** @description csv: the list as a streamed text/csv file with a header row */
                     format?: "json" | "csv";
+                    /** @description JSON only; the CSV has every row */
+                    limit: number;
                 };
                 header?: never;
                 path?: never;
@@ -1926,6 +1928,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Hints in all, of which `limit` are listed */
+                            total: number;
                             items: {
                                 asset: {
                                     id: string;

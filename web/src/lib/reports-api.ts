@@ -64,6 +64,9 @@ export interface Hint {
   asset: ReportAsset; hint: HintKind; text: string; expiresAt: string | null; daysLive: number; usesNow: number; usesBefore: number;
 }
 
+/** The most urgent hints, of `total`. */
+export interface HintsReport { items: Hint[]; total: number }
+
 /** The persona × stage cell a drill-down narrows the unused, assets and searches reports to. */
 export interface CellFilter { persona: string; stage: string }
 
@@ -87,7 +90,7 @@ export const reports = {
   coverage: (days: number, signal?: AbortSignal) => get<Coverage>('coverage', { days }, signal),
   searches: (days: number, cell?: CellFilter, signal?: AbortSignal) => get<SearchReport>('searches', { days, ...cell }, signal),
   trend: (days: number, interval: TrendInterval, signal?: AbortSignal) => get<Trend>('trend', { days, interval }, signal),
-  hints: (days: number, signal?: AbortSignal) => get<{ items: Hint[] }>('hints', { days }, signal).then((r) => r.items),
+  hints: (days: number, signal?: AbortSignal) => get<HintsReport>('hints', { days }, signal),
 
   /** The link of a report's CSV download (the browser's own download, with the session cookie). */
   csvUrl: (report: ListReport, days: number, extra: Record<string, string | undefined> = {}) =>
