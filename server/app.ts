@@ -28,6 +28,8 @@ import usageRoutes from './usage/routes.ts';
 import processingRoutes from './processing/routes.ts';
 import reportRoutes from './reports/routes.ts';
 import searchRoutes from './search/routes.ts';
+import publicShareRoutes from './sharing/public-routes.ts';
+import sharingRoutes from './sharing/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
 export type App = FastifyInstance & { services: Services };
@@ -136,6 +138,8 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(processingRoutes, { services });
   await app.register(searchRoutes, { services });
   await app.register(reportRoutes, { services });
+  await app.register(sharingRoutes, { services });
+  await app.register(publicShareRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload), () => {

@@ -1,19 +1,13 @@
-import { once } from 'node:events';
-import fs from 'node:fs';
-import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import parseRange from 'range-parser';
 import { Type } from 'typebox';
 import { requireRole, requireUser, userOf } from '../auth/guards.ts';
 import type { CurrentUser } from '../auth/roles.ts';
-import { FileMissing, Invalid } from '../errors.ts';
+import { Invalid } from '../errors.ts';
 import type { Services } from '../services.ts';
-import type { ByteRange } from '../storage/blob-store.ts';
-import { attachmentHeader } from './file-name.ts';
 import {
   AssetList, AssetListQuery, AssetMetadataPatch, AssetParams, AssetSchema, AuditList, CommentBody, DownloadQuery, RejectBody, ReviewCount,
 } from './schemas.ts';
+import { sendVersionFile } from './file-reply.ts';
 import type { IncomingFile } from './service.ts';
 import { metadataFromFields, readUpload, refuseDeclaredOversize, type Upload, type UploadRules } from './upload.ts';
 
@@ -118,54 +112,11 @@ const assetRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (ap
   }, async (req, reply) => {
     const user = userOf(req);
     const { asset, version } = await assets.downloadable(user, req.params.id, req.query.version);
-    const etag = `"${version.sha256}"`;
-    const range = req.headers.range ? parseRange(version.size, req.headers.range, { combine: true }) : undefined;
-    const single = Array.isArray(range) && range.type === 'bytes' && range.length === 1 ? range[0]! : undefined;
-    // Opened before any header is set: a missing file is then a clear error, not a download that breaks off.
-    const file = range === -1 || req.headers['if-none-match'] === etag ? undefined : await openStoredFile(version.sha256, single, (error) =>
-      req.log.error({ err: error, assetId: asset.id, versionId: version.id, sha256: version.sha256 }, `the stored file of asset ${asset.id} is missing`));
-    reply.headers({
-      'Content-Disposition': attachmentHeader(version.filename),
-      'Content-Type': version.mimeType,
-      ETag: etag,
-      'Accept-Ranges': 'bytes',
-      'Cache-Control': 'private, max-age=0, must-revalidate',
-      // Uploaded files are untrusted: never rendered as a page of ours, even if opened directly.
-      'Content-Security-Policy': "sandbox; default-src 'none'",
+    return sendVersionFile(req, reply, blobs, version, {
+      onSend: () => usage.record(user, { assetId: asset.id, versionId: version.id, kind: 'download' }),
+      reportMissing: (error) => req.log.error({ err: error, assetId: asset.id, versionId: version.id, sha256: version.sha256 }, `the stored file of asset ${asset.id} is missing`),
     });
-    if (!file) return req.headers['if-none-match'] === etag ? reply.code(304).send() : rangeNotSatisfiable(reply, version.size);
-    // A download is one event however many ranges the client fetches it in.
-    if (!single || single.start === 0) {
-      // The file is open already: close it if the reply goes no further.
-      await usage.record(user, { assetId: asset.id, versionId: version.id, kind: 'download' }).catch((error: unknown) => { file.destroy(); throw error; });
-    }
-    if (single) {
-      reply.code(206).header('Content-Range', `bytes ${single.start}-${single.end}/${version.size}`).header('Content-Length', single.end - single.start + 1);
-      return reply.send(file);
-    }
-    reply.header('Content-Length', version.size);
-    return reply.send(file);
   });
-
-  /** Opens a stored file and waits until it is open; a missing one is reported once (with its asset) and answered 500. */
-  async function openStoredFile(sha256: string, range: ByteRange | undefined, reportMissing: (error: Error) => void): Promise<Readable> {
-    const stream = blobs.read(sha256, range);
-    // The local store's streams say when the file is open; another driver's stream is used as it comes.
-    if (!(stream instanceof fs.ReadStream)) return stream;
-    try {
-      await once(stream, 'ready');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      reportMissing(error as Error);
-      throw new FileMissing('the stored file of this asset is missing; an administrator can list such files with `npm run storage scan`', 'FILE_MISSING');
-    }
-    return stream;
-  }
 };
-
-function rangeNotSatisfiable(reply: FastifyReply, size: number) {
-  return reply.code(416).header('Content-Range', `bytes */${size}`)
-    .send({ statusCode: 416, error: 'Range Not Satisfiable', message: `the file is ${size} bytes long`, code: 'BAD_RANGE' });
-}
 
 export default assetRoutes;

@@ -1,7 +1,7 @@
 // The asset workflow: upload, edit, review, archive, delete, and what each viewer is shown. The rules are here;
 // the SQL is in store.ts, and who sees what in access/visibility.ts.
 import type { SQL } from 'drizzle-orm';
-import { downloadableVersion, seesWorkInProgress, shownVersionId, statusCondition, visibleTo } from '../access/visibility.ts';
+import { downloadableVersion, seesWorkInProgress, shownVersionId, statusCondition, visibleTo, type Viewer } from '../access/visibility.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
@@ -54,7 +54,7 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
   };
 
   /** Loads an asset the user may see, or 404 (never 403: existence does not leak to sales). */
-  async function visibleRow(tx: Db | Tx, user: CurrentUser, id: string, forUpdate = false): Promise<AssetRow> {
+  async function visibleRow(tx: Db | Tx, user: Viewer, id: string, forUpdate = false): Promise<AssetRow> {
     const row = await store.findAsset(tx, id, visibleTo(user), forUpdate);
     if (!row) throw new NotFound('no such asset', 'ASSET_NOT_FOUND');
     return row;
@@ -447,12 +447,22 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
      * Of these assets, the ones the user may see, each with the id of the version they are shown: what a usage event
      * is about. One query for a whole batch of events.
      */
-    async shownVersions(user: CurrentUser, ids: string[]): Promise<Map<string, string | null>> {
+    async shownVersions(user: Viewer, ids: string[]): Promise<Map<string, string | null>> {
       const rows = await store.findVersionIds(db, [...new Set(ids)], visibleTo(user));
       return new Map(rows.map((row) => [row.id, shownVersionId(user, row)]));
     },
 
-    async downloadable(user: CurrentUser, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {
+    /**
+     * These assets as the viewer may see them, each with the version shown to them, in the order asked (the ones they
+     * may not see left out): a share link's page.
+     */
+    async shownWithVersions(viewer: Viewer, ids: string[]): Promise<{ asset: AssetRow; version: VersionMeta }[]> {
+      const found = await store.findWithVersions(db, ids, visibleTo(viewer), seesWorkInProgress(viewer) ? 'current' : 'approved');
+      const byId = new Map(found.map((row) => [row.asset.id, row]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async downloadable(user: Viewer, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {
       const asset = await visibleRow(db, user, id);
       const version = await store.findVersion(db, downloadableVersion(user, asset, number));
       if (!version) throw new NotFound(`this asset has no version ${number} you can download`, 'VERSION_NOT_FOUND');

@@ -2,7 +2,7 @@
 // so that service.ts reads as the workflow. Each takes the database or the caller's transaction; none decides a
 // rule (who may see what is access/visibility.ts's, who may do what the service's). Reads other domains share —
 // versionColumns, termsOf, the asset JSON — are in queries.ts.
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { assets, assetTerms, assetVersions, auditLog, blobs, terms, users } from '../db/schema.ts';
 import { VISUALLY_IDENTICAL_BITS } from '../processing/phash.ts';
@@ -24,6 +24,15 @@ export async function findVersionIds(db: Conn, ids: string[], condition: SQL | u
   if (ids.length === 0) return [];
   return db.select({ id: assets.id, currentVersionId: assets.currentVersionId, approvedVersionId: assets.approvedVersionId })
     .from(assets).where(and(inArray(assets.id, ids), condition));
+}
+
+/** Assets the condition admits, each with the version given by `versionOf` (a column of assets naming it). */
+export async function findWithVersions(db: Conn, ids: string[], condition: SQL | undefined, versionOf: 'current' | 'approved'):
+  Promise<{ asset: AssetRow; version: VersionMeta }[]> {
+  if (ids.length === 0) return [];
+  const versionId = versionOf === 'current' ? assets.currentVersionId : assets.approvedVersionId;
+  return db.select({ asset: getTableColumns(assets), version: versionColumns }).from(assets)
+    .innerJoin(assetVersions, eq(assetVersions.id, versionId)).where(and(inArray(assets.id, ids), condition));
 }
 
 export async function insertAsset(tx: Tx, values: typeof assets.$inferInsert): Promise<AssetRow> {

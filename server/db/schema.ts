@@ -268,6 +268,66 @@ export const usageSpanAssets = pgTable('usage_span_assets', {
   foreignKey({ columns: [t.fromDay, t.toDay], foreignColumns: [usageSpans.fromDay, usageSpans.toDay] }).onDelete('cascade'),
 ]);
 
+/**
+ * A share link a sender gave a recipient (sharing/). The token is never stored: only its sha256, looked up by
+ * equality on the hash, so neither a database dump nor timing reveals a live link.
+ */
+export const shares = pgTable('shares', {
+  id: id(),
+  tokenHash: text('token_hash').notNull().unique(),
+  senderId: uuid('sender_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  recipient: text('recipient').notNull(),
+  /** The CRM opportunity it belongs to (its external id), for influence reports. */
+  opportunity: text('opportunity'),
+  note: text('note'),
+  allowDownload: boolean('allow_download').notNull(),
+  expiresAt: ts('expires_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [index('shares_sender_idx').on(t.senderId, t.createdAt)]);
+
+/** The assets of a share, in the order the sender gave them. */
+export const shareAssets = pgTable('share_assets', {
+  shareId: uuid('share_id').notNull().references(() => shares.id, { onDelete: 'cascade' }),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+}, (t) => [primaryKey({ columns: [t.shareId, t.assetId] })]);
+
+/**
+ * One opening of a share link by one browser. A visit is a person's once a heartbeat came from a visible page
+ * (a script ran, someone looked); until then, and whenever botReason is set without human input, it is shown apart.
+ */
+export const shareVisits = pgTable('share_visits', {
+  id: id(),
+  shareId: uuid('share_id').notNull().references(() => shares.id, { onDelete: 'cascade' }),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  /** "Chrome on macOS": what the sender is shown. */
+  device: text('device').notNull(),
+  /** sha256 of the user agent and of the address: a new one on the same link is someone else. */
+  deviceKey: text('device_key').notNull(),
+  addressKey: text('address_key').notNull(),
+  /** Why this looks like a scanner or an unfurler (a known agent, a HEAD, opened seconds after sending); null: no sign. */
+  botReason: text('bot_reason'),
+  /** A heartbeat came: the page was shown in a browser. */
+  confirmed: boolean('confirmed').notNull().default(false),
+  /** Someone scrolled, typed or touched: a person, whatever botReason says. */
+  interacted: boolean('interacted').notNull().default(false),
+  /** Another device or address than the first person's on this link: forwarded. */
+  forwarded: boolean('forwarded').notNull().default(false),
+  downloads: integer('downloads').notNull().default(0),
+}, (t) => [index('share_visits_share_idx').on(t.shareId, t.startedAt)]);
+
+/** Active seconds per visit, asset and page (heartbeats add to it), and the version that was read. */
+export const shareVisitPages = pgTable('share_visit_pages', {
+  visitId: uuid('visit_id').notNull().references(() => shareVisits.id, { onDelete: 'cascade' }),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  page: integer('page').notNull(),
+  versionId: uuid('version_id'),
+  activeMs: integer('active_ms').notNull().default(0),
+  lastAt: ts('last_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.visitId, t.assetId, t.page] })]);
+
 /** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
 export const jobs = pgTable('jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -15,13 +15,15 @@ const PreviewQuery = Type.Object({
   v: Type.Optional(Type.Integer({ minimum: 1, description: 'version number (default: the one you are shown)' })),
 }, { additionalProperties: false });
 
-// Re-encoded WebP only, never the uploaded bytes, so showing it inline is safe.
-function sendPicture(picture: Picture, ifNoneMatch: string | undefined, reply: FastifyReply) {
+/**
+ * Re-encoded WebP only, never the uploaded bytes, so showing it inline is safe. Cached per user (visibility changes)
+ * briefly by default; the ETag makes revalidation cheap.
+ */
+export function sendPicture(picture: Picture, ifNoneMatch: string | undefined, reply: FastifyReply, cacheControl = 'private, max-age=60') {
   reply.headers({
     'Content-Type': 'image/webp',
     ETag: picture.etag,
-    // Per user (visibility changes), briefly; the ETag makes revalidation cheap.
-    'Cache-Control': 'private, max-age=60',
+    'Cache-Control': cacheControl,
     'Content-Security-Policy': "sandbox; default-src 'none'",
   });
   if (ifNoneMatch === picture.etag) return reply.code(304).send();

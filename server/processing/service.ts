@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AssetService } from '../assets/service.ts';
 import { extensionOf } from '../assets/file-name.ts';
 import type { VersionMeta } from '../assets/queries.ts';
-import type { CurrentUser } from '../auth/roles.ts';
+import type { Viewer } from '../access/visibility.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { NotFound, Unreadable } from '../errors.ts';
 import type { GaveUp, Job, JobRunner } from '../jobs/runner.ts';
@@ -226,7 +226,7 @@ export function processingService(db: Db, blobs: BlobStore, assets: AssetService
     await pending;
   }
 
-  async function shown(user: CurrentUser, assetId: string, versionNumber?: number) {
+  async function shown(user: Viewer, assetId: string, versionNumber?: number) {
     const { asset, version } = await assets.downloadable(user, assetId, versionNumber);
     if (version.previewStatus === 'pending') throw new NotFound('the preview is still being made; try again in a moment', 'PREVIEW_PENDING');
     return { asset, version, meta: (version.meta ?? {}) as Record<string, unknown> };
@@ -288,7 +288,7 @@ export function processingService(db: Db, blobs: BlobStore, assets: AssetService
     },
 
     /** The ~320 px thumbnail of what this user may see of an asset; the generated card when there is no picture. */
-    async thumbnail(user: CurrentUser, assetId: string, versionNumber?: number): Promise<Picture> {
+    async thumbnail(user: Viewer, assetId: string, versionNumber?: number): Promise<Picture> {
       const { asset, version, meta } = await shown(user, assetId, versionNumber);
       if (version.previewStatus === 'ready' && meta.thumbnail === 'image') {
         const file = previews.thumbnail(version.sha256);
@@ -298,7 +298,7 @@ export function processingService(db: Db, blobs: BlobStore, assets: AssetService
     },
 
     /** Page N (from 1) as a WebP up to 1600 px, rendered on first request and kept. */
-    async preview(user: CurrentUser, assetId: string, page = 1, versionNumber?: number): Promise<Picture> {
+    async preview(user: Viewer, assetId: string, page = 1, versionNumber?: number): Promise<Picture> {
       const { asset, version } = await shown(user, assetId, versionNumber);
       const { source, pages: pageCount } = previewShape(version);
       if (page > pageCount) {

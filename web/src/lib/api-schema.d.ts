@@ -1966,6 +1966,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Everyone's shares (marketing and up); otherwise your own */
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ShareSummary"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The assets, in the order the recipient sees them */
+                        assetIds: string[];
+                        /** @description Who the link is for (a name or an address), shown to the sender only */
+                        recipient: string;
+                        /** @description The CRM opportunity's external id (letters, digits and _ . : / # -) */
+                        opportunity?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the link stops working (ISO 8601, in the future)
+                         */
+                        expiresAt?: string;
+                        /** @description Whether the recipient may download the files, or only read them on the page */
+                        allowDownload: boolean;
+                        /** @description For the sender: what was sent and why */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedShare"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShareDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2065,6 +2200,13 @@ export interface components {
         /** CreatedAsset */
         CreatedAsset: components["schemas"]["Asset"] & {
             duplicates: components["schemas"]["Duplicate"][];
+        };
+        /** CreatedShare */
+        CreatedShare: components["schemas"]["ShareSummary"] & {
+            /** @description Shown this once: only its hash is kept */
+            token: string;
+            /** @description PUBLIC_URL/s/<token> */
+            url: string;
         };
         /** Duplicate */
         Duplicate: {
@@ -2214,6 +2356,68 @@ export interface components {
                 start: number;
                 end: number;
             }[];
+        };
+        /** ShareDetail */
+        ShareDetail: components["schemas"]["ShareSummary"] & {
+            assets: {
+                id: string;
+                title: string;
+                kind: string;
+                /** @description Shown on the link now (archived or expired assets are not) */
+                live: boolean;
+            }[];
+            visits: {
+                id: string;
+                /** Format: date-time */
+                at: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                device: string;
+                /** @description Another device or address than the first visitor: someone it was passed on to */
+                forwarded: boolean;
+                downloads: number;
+                activeSec: number;
+                /** @description Read an older version than the link shows now */
+                outdated: boolean;
+                pages: {
+                    assetId: string;
+                    page: number;
+                    activeSec: number;
+                }[];
+            }[];
+            bots: {
+                /** Format: date-time */
+                at: string;
+                device: string;
+                reason: string;
+            }[];
+        };
+        /** ShareSummary */
+        ShareSummary: {
+            id: string;
+            recipient: string;
+            opportunity: string | null;
+            note: string | null;
+            allowDownload: boolean;
+            assetIds: string[];
+            sender: {
+                id: string;
+                name: string;
+            };
+            /** @enum {unknown} */
+            status: "active" | "revoked" | "expired";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description Openings by a person (bots and scanners apart) */
+            visitCount: number;
+            /** @description Openings by link scanners, unfurlers and other bots */
+            botCount: number;
+            /** Format: date-time */
+            lastVisitAt: string | null;
         };
         /** Term */
         Term: {

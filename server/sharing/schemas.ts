@@ -1,0 +1,69 @@
+// The shapes of the sharing API: a new share, a share as its sender sees it, and its visits.
+import { Type } from 'typebox';
+
+const Uuid = Type.String({ format: 'uuid' });
+const Time = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ShareParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const NewShareBody = Type.Object({
+  assetIds: Type.Array(Uuid, { minItems: 1, maxItems: 50, description: 'The assets, in the order the recipient sees them' }),
+  recipient: Type.String({ minLength: 1, maxLength: 200, description: 'Who the link is for (a name or an address), shown to the sender only' }),
+  opportunity: Type.Optional(Type.String({
+    minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$',
+    description: "The CRM opportunity's external id (letters, digits and _ . : / # -)",
+  })),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the link stops working (ISO 8601, in the future)' })),
+  allowDownload: Type.Boolean({ description: 'Whether the recipient may download the files, or only read them on the page' }),
+  note: Type.Optional(Type.String({ maxLength: 1000, description: 'For the sender: what was sent and why' })),
+}, { additionalProperties: false });
+
+export const ShareListQuery = Type.Object({
+  all: Type.Optional(Type.Boolean({ description: "Everyone's shares (marketing and up); otherwise your own" })),
+}, { additionalProperties: false });
+
+export const ShareSummary = Type.Object({
+  id: Type.String(), recipient: Type.String(), opportunity: Nullable(Type.String()), note: Nullable(Type.String()),
+  allowDownload: Type.Boolean(), assetIds: Type.Array(Type.String()), sender: Type.Object({ id: Type.String(), name: Type.String() }),
+  status: Type.Enum(['active', 'revoked', 'expired']), createdAt: Time, expiresAt: Nullable(Time), revokedAt: Nullable(Time),
+  visitCount: Type.Integer({ minimum: 0, description: 'Openings by a person (bots and scanners apart)' }),
+  botCount: Type.Integer({ minimum: 0, description: 'Openings by link scanners, unfurlers and other bots' }),
+  lastVisitAt: Nullable(Time),
+}, { title: 'ShareSummary' });
+
+export const CreatedShare = Type.Intersect([ShareSummary, Type.Object({
+  token: Type.String({ description: 'Shown this once: only its hash is kept' }),
+  url: Type.String({ description: 'PUBLIC_URL/s/<token>' }),
+})], { title: 'CreatedShare' });
+
+export const ShareList = Type.Object({ items: Type.Array(ShareSummary) });
+
+export const ShareDetail = Type.Intersect([ShareSummary, Type.Object({
+  assets: Type.Array(Type.Object({
+    id: Type.String(), title: Type.String(), kind: Type.String(),
+    live: Type.Boolean({ description: 'Shown on the link now (archived or expired assets are not)' }),
+  })),
+  visits: Type.Array(Type.Object({
+    id: Type.String(), at: Time, lastSeenAt: Time, device: Type.String(),
+    forwarded: Type.Boolean({ description: 'Another device or address than the first visitor: someone it was passed on to' }),
+    downloads: Type.Integer({ minimum: 0 }), activeSec: Type.Integer({ minimum: 0 }),
+    outdated: Type.Boolean({ description: 'Read an older version than the link shows now' }),
+    pages: Type.Array(Type.Object({ assetId: Type.String(), page: Type.Integer({ minimum: 1 }), activeSec: Type.Integer({ minimum: 0 }) })),
+  })),
+  bots: Type.Array(Type.Object({ at: Time, device: Type.String(), reason: Type.String() })),
+})], { title: 'ShareDetail' });
+
+/** A heartbeat from the public page (sent with sendBeacon as text/plain JSON): active time per page since the last. */
+export const HeartbeatBody = Type.Object({
+  visitId: Uuid,
+  pages: Type.Array(Type.Object({
+    assetId: Uuid,
+    page: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    activeMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  }, { additionalProperties: false }), { maxItems: 50 }),
+  /** Someone scrolled, typed or touched since the page opened. */
+  interacted: Type.Boolean(),
+  /** The browser says it is driven by automation (navigator.webdriver). */
+  automated: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
