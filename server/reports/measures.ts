@@ -85,18 +85,6 @@ export const dateOf = (ms: number | null): Date | null => (ms === null ? null : 
  * both drivers give the same JavaScript values.
  */
 export async function rows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
-  if (process.env.DUMP_REPORTS) {
-    const { PgDialect } = await import('drizzle-orm/pg-core');
-    const q = new PgDialect().sqlToQuery(query);
-    let text = q.sql;
-    q.params.forEach((p, i) => { text = text.replace(new RegExp(`\\$${i + 1}(?!\\d)`), `'${String(p).replace(/'/g, "''")}'`); });
-    (await import('node:fs')).appendFileSync('/tmp/report-sql.txt', text + ';\n\n');
-  }
-  if (process.env.EXPLAIN_REPORTS) {
-    const plan: unknown = await db.execute(sql`explain (analyze, costs off, timing on) ${query}`);
-    const lines = (Array.isArray(plan) ? plan : (plan as { rows: unknown[] }).rows) as Record<string, string>[];
-    console.log(lines.map((line) => Object.values(line)[0]).join('\n'));
-  }
   const result: unknown = await db.execute(query);
   // postgres.js answers an array of rows, PGlite an object holding them.
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
