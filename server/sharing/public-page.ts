@@ -35,6 +35,7 @@ const STYLE = `
   nav a { display: inline-block; padding: 6px 12px; border: 1px solid var(--line); border-radius: 999px; background: #fff; color: var(--accent); text-decoration: none; font-size: 14px; }
   section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px; margin: 0 0 24px; }
   section h2 { margin: 0 0 4px; font-size: 18px; }
+  section h1 { margin: 0 0 8px; font-size: 22px; line-height: 1.3; }
   .meta { margin: 0 0 12px; color: var(--muted); font-size: 14px; }
   .page { margin: 0 0 12px; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; background: #fafbfc; }
   .page img, video { display: block; width: 100%; height: auto; }

@@ -68,6 +68,11 @@ export type AssetMetadata = Required<Schemas['AssetMetadataPatch']>;
 /** Filters of GET /api/assets. Facets take one slug each. */
 export type AssetFilters = Omit<Query<'/api/assets'>, 'limit' | 'cursor'>;
 
+export type ShareSummary = Schemas['ShareSummary'];
+export type CreatedShare = Schemas['CreatedShare'];
+export type ShareDetail = Schemas['ShareDetail'];
+export type NewShare = RequestBody<'/api/shares', 'post'>;
+
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
 export type SearchResult = Schemas['SearchResult'];
@@ -261,6 +266,12 @@ export const api = {
   /** `queryId` ties a click to the search whose hit was opened. */
   event: (assetId: string, kind: EventKind, queryId?: string) =>
     request<Reply<'/api/events', 'post', 202>>('POST', '/api/events', queryId ? { assetId, kind, queryId } : { assetId, kind }),
+
+  // Share links
+  createShare: (share: NewShare) => request<CreatedShare>('POST', '/api/shares', share),
+  shares: (all = false) => request<Reply<'/api/shares', 'get'>>('GET', `/api/shares${all ? '?all=true' : ''}`).then((r) => r.items),
+  share: (id: string) => request<ShareDetail>('GET', `/api/shares/${encodeURIComponent(id)}`),
+  revokeShare: (id: string) => request<void>('DELETE', `/api/shares/${encodeURIComponent(id)}`),
 
   // Users (admin)
   users: () => request<Reply<'/api/users', 'get'>>('GET', '/api/users').then((r) => r.items),

@@ -1,10 +1,11 @@
 // chart.js set up once for the dashboard: only the pieces its charts use (the bundle stays small), the app's font
 // and colours, and no animation for people who asked their system for less motion.
 import {
-  ArcElement, CategoryScale, Chart, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement,
+  PointElement, Tooltip,
 } from 'chart.js';
 
-Chart.register(DoughnutController, ArcElement, LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
+Chart.register(DoughnutController, ArcElement, LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
 
 const root = getComputedStyle(document.documentElement);
 const token = (name: string, fallback: string) => root.getPropertyValue(name).trim() || fallback;

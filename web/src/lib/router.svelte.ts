@@ -7,6 +7,7 @@ export type Route =
   | { page: 'asset'; id: string }
   | { page: 'review' }
   | { page: 'reports' }
+  | { page: 'shares' }
   | { page: 'admin-users' }
   | { page: 'admin-taxonomy' }
   | { page: 'account' }
@@ -20,6 +21,7 @@ export function match(path: string): Route {
   if (clean === '/search') return { page: 'search' };
   if (clean === '/review') return { page: 'review' };
   if (clean === '/reports') return { page: 'reports' };
+  if (clean === '/shares') return { page: 'shares' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };
   if (clean === '/account') return { page: 'account' };

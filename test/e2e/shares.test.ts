@@ -1,0 +1,141 @@
+// Share links in a real browser (issue 17): a sales person shares a deck from its page, a prospect opens the link
+// in a browser of their own (no cookie, not signed in), reads two pages and leaves; the sender sees the visit with
+// the time on each page. Screenshots of the dialog, the public page (desktop and phone) and My shares; axe-core.
+import { eq } from 'drizzle-orm';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { shares } from '../../server/db/schema.ts';
+import { approvedAsset } from '../support/assets.ts';
+import { seriousViolations } from '../support/axe.ts';
+import { apiSession, describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { pdf } from '../support/files.ts';
+
+const people = {
+  approver: { email: 'alex@example.com', name: 'Alex Approver', role: 'approver' },
+  marketing: { email: 'max@example.com', name: 'Max Marketing', role: 'marketing' },
+  sky: { email: 'sky@example.com', name: 'Sky Sales', role: 'sales' },
+} as const;
+/** The prospect's browser: an ordinary Chrome, not one that says it is automated (scanners do). */
+const PROSPECT_AGENT = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+async function prospectContext(browser: Browser, options: { viewport?: { width: number; height: number }; isMobile?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ userAgent: PROSPECT_AGENT, ...options });
+  await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false }));
+  return context;
+}
+
+describeInBrowser('share links in the browser', () => {
+  let e2e: E2E;
+  let sender: BrowserContext;
+  let page: Page;
+  let deck: string;
+  let url = '';
+  const scriptErrors: string[] = [];
+
+  beforeAll(async () => {
+    e2e = await startE2E(Object.values(people));
+    const { t } = e2e;
+    const marketing = await apiSession(e2e, people.marketing.email);
+    const approver = await apiSession(e2e, people.approver.email);
+    deck = await approvedAsset(t, marketing, approver, { title: 'Acme pricing deck', personas: 'cfo', stages: 'evaluation' }, {
+      name: 'pricing.pdf', type: 'application/pdf',
+      content: await pdf(['Pricing that pays for itself', 'Three plans, one price list', 'Terms and next steps']),
+    });
+    await t.app.services.processing.drain();
+    sender = await e2e.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    page = await sender.newPage();
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    await signIn(page, e2e.baseUrl, people.sky.email);
+  }, 120_000);
+
+  afterAll(async () => {
+    await sender?.close();
+    await e2e?.close();
+  });
+
+  it('shares an asset from its page and shows the link once, to copy', async () => {
+    await page.goto(`${e2e.baseUrl}/assets/${deck}`);
+    await page.getByRole('button', { name: 'Share' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('For', { exact: true }).fill('Dana Ortiz <Acme>');
+    await dialog.getByLabel(/Opportunity/).fill('OPP-1042');
+    await screenshot(page, '70-share-dialog', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const link = dialog.getByLabel('Share link');
+    await link.waitFor();
+    const shown = await link.inputValue();
+    expect(shown).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    // The link names PUBLIC_URL; this test's server listens on a port of its own.
+    url = `${e2e.baseUrl}${new URL(shown).pathname}`;
+    await expect(dialog.getByText('Dana Ortiz <Acme>')).toBeTruthy();
+    await screenshot(page, '71-share-link', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // Delivered and opened a few minutes later: an opening within seconds of sending is taken for a mail scanner.
+    await e2e.t.app.services.database.db.update(shares).set({ createdAt: new Date(Date.now() - 5 * 60_000) });
+  });
+
+  it('lets a prospect read it without signing in, and tells the sender what they read', async () => {
+    const prospect = await prospectContext(e2e.browser, { viewport: { width: 1280, height: 860 } });
+    const reader = await prospect.newPage();
+    const errors: string[] = [];
+    reader.on('pageerror', (error) => errors.push(error.message));
+    reader.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    const response = await reader.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['x-robots-tag']).toBe('noindex, nofollow');
+    await reader.getByRole('heading', { name: 'Acme pricing deck', level: 1 }).waitFor();
+    await expect(reader.getByText('Shared with you by Sky Sales').isVisible()).resolves.toBe(true);
+    const firstPage = reader.getByRole('img', { name: 'Acme pricing deck, page 1 of 3' });
+    await firstPage.waitFor();
+    await expect.poll(() => firstPage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await screenshot(reader, '72-share-public-page', { fullPage: false });
+    // Reads page 1 for a few seconds, scrolls to page 2 and reads it, then leaves (the last beat goes by sendBeacon).
+    await reader.mouse.move(400, 300);
+    await reader.waitForTimeout(3_000);
+    await reader.getByRole('img', { name: 'Acme pricing deck, page 2 of 3' }).scrollIntoViewIfNeeded();
+    await reader.mouse.wheel(0, 200);
+    await reader.waitForTimeout(3_500);
+    expect(await seriousViolations(reader)).toEqual([]);
+    await reader.goto('about:blank');
+    await prospect.close();
+    expect(errors).toEqual([]);
+
+    // The sender's view: the visit, its device and the seconds on each page.
+    const sky = await apiSession(e2e, people.sky.email);
+    const [created] = (await e2e.t.app.inject({ method: 'GET', url: '/api/shares', headers: sky })).json().items;
+    type Visit = { device: string; forwarded: boolean; pages: { page: number; activeSec: number }[] };
+    const visits = async () => (await e2e.t.app.inject({ method: 'GET', url: `/api/shares/${created.id}`, headers: sky })).json().visits as Visit[];
+    await expect.poll(async () => (await visits())[0]?.pages.filter((p) => p.activeSec > 0).map((p) => p.page).sort(), { timeout: 10_000 }).toEqual([1, 2]);
+    expect((await visits())[0]).toMatchObject({ device: 'Chrome on macOS', forwarded: false });
+
+    await page.goto(`${e2e.baseUrl}/shares`);
+    await page.getByRole('heading', { name: 'My shares', level: 1 }).waitFor();
+    const detail = page.getByRole('region', { name: 'Visits' });
+    await detail.getByRole('heading', { name: 'Dana Ortiz <Acme>' }).waitFor();
+    await detail.getByText('Chrome on macOS').waitFor();
+    await expect(detail.getByText(/page 2: \d+ s/).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('img', { name: 'Active seconds on each page, over every visit' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, '73-my-shares');
+    expect(await seriousViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('fits a phone, and shows a withdrawn link as a page naming whom to ask', async () => {
+    const phone = await prospectContext(e2e.browser, { viewport: { width: 390, height: 844 }, isMobile: true });
+    const reader = await phone.newPage();
+    await reader.goto(url);
+    await reader.getByRole('heading', { name: 'Acme pricing deck', level: 1 }).waitFor();
+    expect(await reader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(reader, '74-share-public-phone', { fullPage: false });
+
+    await page.getByRole('button', { name: 'Withdraw link' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Withdraw link' }).click();
+    await page.getByText('Withdrawn', { exact: true }).first().waitFor();
+    const ended = await reader.goto(url);
+    expect(ended?.status()).toBe(410);
+    await reader.getByRole('heading', { name: 'This link was withdrawn' }).waitFor();
+    await expect(reader.getByText('sky@example.com').first().isVisible()).resolves.toBe(true);
+    await screenshot(reader, '75-share-withdrawn', { fullPage: false });
+    await phone.close();
+    expect(scriptErrors).toEqual([]);
+  }, 60_000);
+});
