@@ -1,7 +1,6 @@
 // Share links in a real browser (issue 17): a sales person shares a deck from its page, a prospect opens the link
 // in a browser of their own (no cookie, not signed in), reads two pages and leaves; the sender sees the visit with
 // the time on each page. Screenshots of the dialog, the public page (desktop and phone) and My shares; axe-core.
-import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { shares } from '../../server/db/schema.ts';
