@@ -10,6 +10,7 @@ import { processingService } from './processing/service.ts';
 import { ROLLUP_EVERY_MS, ROLLUP_JOB, rollUpUsage } from './reports/rollup.ts';
 import { reportService } from './reports/service.ts';
 import { searchService } from './search/service.ts';
+import { kitService } from './sharing/kits.ts';
 import { sharingService } from './sharing/service.ts';
 import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
@@ -42,8 +43,9 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   // Every minute, the days that ended or were written since are rolled up: a report reads them from the rollup.
   jobs.register(ROLLUP_JOB, () => rollUpUsage(db).then(() => undefined));
   jobs.schedule(ROLLUP_JOB, { everyMs: ROLLUP_EVERY_MS });
-  const sharing = sharingService(db, assets, usage, { publicUrl: config.publicUrl });
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing };
+  const kits = kitService(db, assets);
+  const sharing = sharingService(db, assets, usage, { publicUrl: config.publicUrl, kits });
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -65,12 +65,17 @@ export function unexpired(expiresAt: number | null, now: number): boolean {
   return expiresAt === null || expiresAt > now;
 }
 
+/** liveForSales for one asset in memory, at `now` (epoch ms): what sales, share links and pitch kits show. */
+export function isLive(row: VisibilityFields, now: number): boolean {
+  return salesVersionId(row) !== null && unexpired(row.expiresAt?.getTime() ?? null, now);
+}
+
 /** visibleTo for one asset in memory, at `now` (epoch ms). */
 export function mayView(viewer: Viewer, row: VisibilityFields, now: number): boolean {
   const who = principal(viewer);
   if (who.kind === 'staff') return true;
   if (who.kind === 'share' && !who.assetIds.includes(row.id)) return false;
-  return salesVersionId(row) !== null && unexpired(row.expiresAt?.getTime() ?? null, now);
+  return isLive(row, now);
 }
 
 /** The version the viewer is shown of an asset they may see: staff the newest, everyone else the approved one. */

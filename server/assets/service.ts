@@ -1,7 +1,7 @@
 // The asset workflow: upload, edit, review, archive, delete, and what each viewer is shown. The rules are here;
 // the SQL is in store.ts, and who sees what in access/visibility.ts.
 import type { SQL } from 'drizzle-orm';
-import { downloadableVersion, seesWorkInProgress, shownVersionId, statusCondition, visibleTo, type Viewer } from '../access/visibility.ts';
+import { downloadableVersion, isLive, seesWorkInProgress, shownVersionId, statusCondition, visibleTo, type Viewer } from '../access/visibility.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
@@ -460,6 +460,18 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
       const found = await store.findWithVersions(db, ids, visibleTo(viewer), seesWorkInProgress(viewer) ? 'current' : 'approved');
       const byId = new Map(found.map((row) => [row.asset.id, row]));
       return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    /**
+     * Whether each of these assets is live (what sales, share links and pitch kits show), with its title and why not:
+     * a kit tells its owner which of its assets dropped out. Titles only of assets the asker once had in a kit.
+     */
+    async liveness(ids: string[], now = new Date()): Promise<{ id: string; title: string; live: boolean; reason: 'archived' | 'expired' | 'not approved' | null }[]> {
+      return (await store.findAssets(db, ids)).map((row) => {
+        const live = isLive(row, now.getTime());
+        const reason = live ? null : row.status === 'archived' ? 'archived' : row.expiresAt && row.expiresAt <= now ? 'expired' : 'not approved';
+        return { id: row.id, title: row.title, live, reason };
+      });
     },
 
     async downloadable(user: Viewer, id: string, number?: number): Promise<{ asset: AssetRow; version: VersionMeta }> {

@@ -26,6 +26,12 @@ export async function findVersionIds(db: Conn, ids: string[], condition: SQL | u
     .from(assets).where(and(inArray(assets.id, ids), condition));
 }
 
+/** These assets (those that exist), whole rows. */
+export async function findAssets(db: Conn, ids: string[]): Promise<AssetRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(assets).where(inArray(assets.id, ids));
+}
+
 /** Assets the condition admits, each with the version given by `versionOf` (a column of assets naming it). */
 export async function findWithVersions(db: Conn, ids: string[], condition: SQL | undefined, versionOf: 'current' | 'approved'):
   Promise<{ asset: AssetRow; version: VersionMeta }[]> {

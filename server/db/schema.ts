@@ -279,6 +279,8 @@ export const shares = pgTable('shares', {
   recipient: text('recipient').notNull(),
   /** The CRM opportunity it belongs to (its external id), for influence reports. */
   opportunity: text('opportunity'),
+  /** The pitch kit it was made from, if any (its assets as they were then are the share's). */
+  collectionId: uuid('collection_id').references(() => collections.id, { onDelete: 'set null' }),
   note: text('note'),
   allowDownload: boolean('allow_download').notNull(),
   expiresAt: ts('expires_at'),
@@ -292,6 +294,22 @@ export const shareAssets = pgTable('share_assets', {
   assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
   position: integer('position').notNull(),
 }, (t) => [primaryKey({ columns: [t.shareId, t.assetId] })]);
+
+/** A pitch kit: a named, ordered set of assets for a situation ("CFO — evaluation"), personal or shared with the team. */
+export const collections = pgTable('collections', {
+  id: id(),
+  ownerId: uuid('owner_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  shared: boolean('shared').notNull().default(false),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('collections_owner_idx').on(t.ownerId)]);
+
+export const collectionAssets = pgTable('collection_assets', {
+  collectionId: uuid('collection_id').notNull().references(() => collections.id, { onDelete: 'cascade' }),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+}, (t) => [primaryKey({ columns: [t.collectionId, t.assetId] })]);
 
 /**
  * One opening of a share link by one browser. A visit is a person's once a heartbeat came from a visible page

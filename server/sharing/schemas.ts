@@ -8,7 +8,8 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 export const ShareParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 export const NewShareBody = Type.Object({
-  assetIds: Type.Array(Uuid, { minItems: 1, maxItems: 50, description: 'The assets, in the order the recipient sees them' }),
+  assetIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 50, description: 'The assets, in the order the recipient sees them' })),
+  collectionId: Type.Optional(Type.String({ format: 'uuid', description: 'Or a pitch kit: its live assets, in its order' })),
   recipient: Type.String({ minLength: 1, maxLength: 200, description: 'Who the link is for (a name or an address), shown to the sender only' }),
   opportunity: Type.Optional(Type.String({
     minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/#-]*$',
@@ -67,3 +68,23 @@ export const HeartbeatBody = Type.Object({
   /** The browser says it is driven by automation (navigator.webdriver). */
   automated: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
+
+export const KitParams = ShareParams;
+
+const KitFields = {
+  name: Type.String({ minLength: 1, maxLength: 120, description: 'What the kit is for, e.g. "CFO — evaluation"' }),
+  assetIds: Type.Array(Uuid, { maxItems: 100, description: 'In the order they are shown and shared' }),
+  shared: Type.Boolean({ description: 'Shared with the team (everyone sees it; marketing can edit it)' }),
+};
+export const NewKitBody = Type.Object({ ...KitFields, shared: Type.Optional(KitFields.shared) }, { additionalProperties: false });
+export const KitPatch = Type.Partial(Type.Object(KitFields), { additionalProperties: false });
+
+export const Kit = Type.Object({
+  id: Type.String(), name: Type.String(), shared: Type.Boolean(), owner: Type.Object({ id: Type.String(), name: Type.String() }),
+  mayEdit: Type.Boolean(), updatedAt: Time,
+  assetIds: Type.Array(Type.String(), { description: 'Its live assets, in order' }),
+  dropped: Type.Array(Type.Object({
+    id: Type.String(), title: Type.String(), reason: Type.Enum(['archived', 'expired', 'not approved']),
+  }), { description: 'For its owner: assets that dropped out, and why' }),
+}, { title: 'Kit' });
+export const KitList = Type.Object({ items: Type.Array(Kit) });

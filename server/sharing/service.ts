@@ -8,14 +8,17 @@ import { hasRole, type CurrentUser } from '../auth/roles.ts';
 import type { AssetService } from '../assets/service.ts';
 import type { Db } from '../db/client.ts';
 import { shareAssets, shares, shareVisitPages, shareVisits, users } from '../db/schema.ts';
-import { Forbidden, Gone, Invalid, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, Gone, Invalid, NotFound } from '../errors.ts';
 import { previewShape } from '../processing/preview-pages.ts';
 import type { UsageService } from '../usage/service.ts';
 import { botReason, deviceOf } from './bots.ts';
+import type { KitService } from './kits.ts';
 import { fingerprint, hashShareToken, newShareToken, TOKEN_PATTERN } from './tokens.ts';
 
 export interface NewShare {
-  assetIds: string[];
+  /** The assets, or a pitch kit whose live assets (in its order) the link shares. */
+  assetIds?: string[];
+  collectionId?: string;
   recipient: string;
   opportunity?: string;
   expiresAt?: string;
@@ -42,6 +45,7 @@ export interface Heartbeat { visitId: string; pages: { assetId: string; page: nu
 
 export interface SharingOptions {
   publicUrl: string;
+  kits: Pick<KitService, 'assetsToShare'>;
   now?: () => Date;
 }
 
@@ -68,7 +72,9 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
   const service = {
     /** Makes a link to assets the sender can see (404 naming none of the others); the token is shown this once. */
     async create(sender: CurrentUser, input: NewShare) {
-      const assetIds = [...new Set(input.assetIds)];
+      if ((input.assetIds === undefined) === (input.collectionId === undefined)) throw new Invalid('assetIds or collectionId: give the assets or a kit, not both', 'BAD_SHARE');
+      const assetIds = [...new Set(input.assetIds ?? await options.kits.assetsToShare(sender, input.collectionId!))];
+      if (assetIds.length === 0) throw new Conflict('collectionId: this kit has no live assets to share; add some first', 'KIT_EMPTY');
       const shown = await assets.shownVersions(sender, assetIds);
       const hidden = assetIds.find((id) => !shown.has(id));
       if (hidden) throw new NotFound(`no such asset: ${hidden}`, 'ASSET_NOT_FOUND');
@@ -79,7 +85,7 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
       const { token, hash } = newShareToken();
       const share = await db.transaction(async (tx) => {
         const [row] = await tx.insert(shares).values({
-          tokenHash: hash, senderId: sender.id, recipient, opportunity: input.opportunity?.trim() || null, note: input.note?.trim() || null,
+          tokenHash: hash, senderId: sender.id, recipient, collectionId: input.collectionId ?? null, opportunity: input.opportunity?.trim() || null, note: input.note?.trim() || null,
           allowDownload: input.allowDownload, expiresAt,
         }).returning();
         await tx.insert(shareAssets).values(assetIds.map((assetId, position) => ({ shareId: row!.id, assetId, position })));

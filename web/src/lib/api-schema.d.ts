@@ -2010,7 +2010,12 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description The assets, in the order the recipient sees them */
-                        assetIds: string[];
+                        assetIds?: string[];
+                        /**
+                         * Format: uuid
+                         * @description Or a pitch kit: its live assets, in its order
+                         */
+                        collectionId?: string;
                         /** @description Who the link is for (a name or an address), shown to the sender only */
                         recipient: string;
                         /** @description The CRM opportunity's external id (letters, digits and _ . : / # -) */
@@ -2099,6 +2104,161 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Kit"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the kit is for, e.g. "CFO — evaluation" */
+                        name: string;
+                        /** @description In the order they are shown and shared */
+                        assetIds: string[];
+                        /** @description Shared with the team (everyone sees it; marketing can edit it) */
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Kit"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Kit"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What the kit is for, e.g. "CFO — evaluation" */
+                        name?: string;
+                        /** @description In the order they are shown and shared */
+                        assetIds?: string[];
+                        /** @description Shared with the team (everyone sees it; marketing can edit it) */
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Kit"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
 }
@@ -2273,6 +2433,28 @@ export interface components {
             expiresAt: string;
             url: string;
             token: string;
+        };
+        /** Kit */
+        Kit: {
+            id: string;
+            name: string;
+            shared: boolean;
+            owner: {
+                id: string;
+                name: string;
+            };
+            mayEdit: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Its live assets, in order */
+            assetIds: string[];
+            /** @description For its owner: assets that dropped out, and why */
+            dropped: {
+                id: string;
+                title: string;
+                /** @enum {unknown} */
+                reason: "archived" | "expired" | "not approved";
+            }[];
         };
         /** Me */
         Me: {
