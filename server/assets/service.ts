@@ -466,11 +466,11 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
      * Whether each of these assets is live (what sales, share links and pitch kits show), with its title and why not:
      * a kit tells its owner which of its assets dropped out. Titles only of assets the asker once had in a kit.
      */
-    async liveness(ids: string[], now = new Date()): Promise<{ id: string; title: string; live: boolean; reason: 'archived' | 'expired' | 'not approved' | null }[]> {
+    async liveness(ids: string[], now = new Date()): Promise<{ id: string; title: string; kind: string; live: boolean; reason: 'archived' | 'expired' | 'not approved' | null }[]> {
       return (await store.findAssets(db, ids)).map((row) => {
         const live = isLive(row, now.getTime());
         const reason = live ? null : row.status === 'archived' ? 'archived' : row.expiresAt && row.expiresAt <= now ? 'expired' : 'not approved';
-        return { id: row.id, title: row.title, live, reason };
+        return { id: row.id, title: row.title, kind: row.kind, live, reason };
       });
     },
 

@@ -42,6 +42,7 @@ export function kitService(db: Db, assets: AssetService) {
         id: kit.id, name: kit.name, shared: kit.shared, owner: { id: kit.ownerId, name: owners.get(kit.ownerId) ?? '' },
         mayEdit: mayEdit(user, kit), updatedAt: kit.updatedAt.toISOString(),
         assetIds: own.filter((row) => row.live).map((row) => row.id),
+        assets: own.filter((row) => row.live).map((row) => ({ id: row.id, title: row.title, kind: row.kind })),
         // Told to the owner only: which assets dropped out, and why.
         dropped: kit.ownerId === user.id ? own.filter((row) => !row.live).map((row) => ({ id: row.id, title: row.title, reason: row.reason! })) : [],
       };

@@ -83,6 +83,7 @@ export const Kit = Type.Object({
   id: Type.String(), name: Type.String(), shared: Type.Boolean(), owner: Type.Object({ id: Type.String(), name: Type.String() }),
   mayEdit: Type.Boolean(), updatedAt: Time,
   assetIds: Type.Array(Type.String(), { description: 'Its live assets, in order' }),
+  assets: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), kind: Type.String() }), { description: 'The same, with their titles' }),
   dropped: Type.Array(Type.Object({
     id: Type.String(), title: Type.String(), reason: Type.Enum(['archived', 'expired', 'not approved']),
   }), { description: 'For its owner: assets that dropped out, and why' }),

@@ -118,6 +118,45 @@ describeInBrowser('share links in the browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 
+  it('gathers assets into a pitch kit from their pages, orders them, and shares the kit as one link', async () => {
+    const marketing = await apiSession(e2e, people.marketing.email);
+    const approver = await apiSession(e2e, people.approver.email);
+    const story = await approvedAsset(e2e.t, marketing, approver, { title: 'Acme customer story' }, { name: 'story.pdf', type: 'application/pdf', content: await pdf(['How Acme saved']) });
+    for (const id of [deck, story]) {
+      await page.goto(`${e2e.baseUrl}/assets/${id}`);
+      await page.getByRole('button', { name: 'Add to kit' }).click();
+      const dialog = page.getByRole('dialog');
+      if (id === deck) {
+        await dialog.getByLabel('Name of the new kit').fill('CFO — evaluation');
+      } else {
+        await dialog.getByLabel(/CFO — evaluation/).check();
+      }
+      await dialog.getByRole('button', { name: 'Add' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    }
+    await page.getByRole('link', { name: 'Kits' }).click();
+    const kit = page.getByRole('region', { name: 'Kit' });
+    await kit.getByRole('heading', { name: 'CFO — evaluation' }).waitFor();
+    await kit.getByRole('button', { name: 'Move “Acme customer story” up' }).click();
+    await expect.poll(() => kit.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('Acme customer story'), expect.stringContaining('Acme pricing deck')]);
+    await screenshot(page, '76-pitch-kit');
+    await kit.getByRole('button', { name: 'Share kit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('For', { exact: true }).fill('Lee at Globex');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    const link = `${e2e.baseUrl}${new URL(await dialog.getByLabel('Share link').inputValue()).pathname}`;
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const prospect = await prospectContext(e2e.browser);
+    const reader = await prospect.newPage();
+    await reader.goto(link);
+    await reader.getByRole('heading', { name: '2 documents', level: 1 }).waitFor();
+    expect(await reader.getByRole('heading', { level: 2 }).allInnerTexts()).toEqual(['Acme customer story', 'Acme pricing deck']);
+    await prospect.close();
+    // Back to the first link's page for the next test.
+    await page.goto(`${e2e.baseUrl}/shares`);
+    await page.getByRole('button', { name: /Dana Ortiz/ }).click();
+  }, 60_000);
+
   it('fits a phone, and shows a withdrawn link as a page naming whom to ask', async () => {
     const phone = await prospectContext(e2e.browser, { viewport: { width: 390, height: 844 }, isMobile: true });
     const reader = await phone.newPage();

@@ -2448,6 +2448,12 @@ export interface components {
             updatedAt: string;
             /** @description Its live assets, in order */
             assetIds: string[];
+            /** @description The same, with their titles */
+            assets: {
+                id: string;
+                title: string;
+                kind: string;
+            }[];
             /** @description For its owner: assets that dropped out, and why */
             dropped: {
                 id: string;

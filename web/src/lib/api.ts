@@ -72,6 +72,7 @@ export type ShareSummary = Schemas['ShareSummary'];
 export type CreatedShare = Schemas['CreatedShare'];
 export type ShareDetail = Schemas['ShareDetail'];
 export type NewShare = RequestBody<'/api/shares', 'post'>;
+export type Kit = Schemas['Kit'];
 
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
@@ -272,6 +273,12 @@ export const api = {
   shares: (all = false) => request<Reply<'/api/shares', 'get'>>('GET', `/api/shares${all ? '?all=true' : ''}`).then((r) => r.items),
   share: (id: string) => request<ShareDetail>('GET', `/api/shares/${encodeURIComponent(id)}`),
   revokeShare: (id: string) => request<void>('DELETE', `/api/shares/${encodeURIComponent(id)}`),
+
+  // Pitch kits
+  kits: () => request<Reply<'/api/collections', 'get'>>('GET', '/api/collections').then((r) => r.items),
+  createKit: (kit: RequestBody<'/api/collections', 'post'>) => request<Kit>('POST', '/api/collections', kit),
+  updateKit: (id: string, changes: RequestBody<'/api/collections/{id}', 'patch'>) => request<Kit>('PATCH', `/api/collections/${encodeURIComponent(id)}`, changes),
+  deleteKit: (id: string) => request<void>('DELETE', `/api/collections/${encodeURIComponent(id)}`),
 
   // Users (admin)
   users: () => request<Reply<'/api/users', 'get'>>('GET', '/api/users').then((r) => r.items),

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'review' }
   | { page: 'reports' }
   | { page: 'shares' }
+  | { page: 'kits' }
   | { page: 'admin-users' }
   | { page: 'admin-taxonomy' }
   | { page: 'account' }
@@ -22,6 +23,7 @@ export function match(path: string): Route {
   if (clean === '/review') return { page: 'review' };
   if (clean === '/reports') return { page: 'reports' };
   if (clean === '/shares') return { page: 'shares' };
+  if (clean === '/kits') return { page: 'kits' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };
   if (clean === '/account') return { page: 'account' };
