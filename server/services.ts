@@ -11,7 +11,8 @@ import { ROLLUP_EVERY_MS, ROLLUP_JOB, rollUpUsage } from './reports/rollup.ts';
 import { reportService } from './reports/service.ts';
 import { searchService } from './search/service.ts';
 import { kitService } from './sharing/kits.ts';
-import { sharingService } from './sharing/service.ts';
+import { SHARE_DIGEST_JOB, sharingService } from './sharing/service.ts';
+import { notificationService } from './notifications/service.ts';
 import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
 import { taxonomyService } from './taxonomy/service.ts';
@@ -43,9 +44,13 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   // Every minute, the days that ended or were written since are rolled up: a report reads them from the rollup.
   jobs.register(ROLLUP_JOB, () => rollUpUsage(db).then(() => undefined));
   jobs.schedule(ROLLUP_JOB, { everyMs: ROLLUP_EVERY_MS });
+  const notifications = notificationService(db);
   const kits = kitService(db, assets);
-  const sharing = sharingService(db, assets, usage, { publicUrl: config.publicUrl, kits });
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits };
+  const sharing = sharingService(db, assets, usage, { publicUrl: config.publicUrl, kits, notify: notifications.notify });
+  // Once a day, each sender hears what happened on their links.
+  jobs.register(SHARE_DIGEST_JOB, () => sharing.sendDigests().then(() => undefined));
+  jobs.schedule(SHARE_DIGEST_JOB, { everyMs: 86_400_000 });
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

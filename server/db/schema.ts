@@ -346,6 +346,23 @@ export const shareVisitPages = pgTable('share_visit_pages', {
   lastAt: ts('last_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.visitId, t.assetId, t.page] })]);
 
+/**
+ * What the product tells a person in the app (notifications/): a link first opened, a daily digest, later requests
+ * done. `key` makes a notification once only (the digest of one day, the first opening of one link).
+ */
+export const notifications = pgTable('notifications', {
+  id: id(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  kind: text('kind').notNull(),
+  title: text('title').notNull(),
+  body: text('body'),
+  /** Where in the app it leads (a path). */
+  link: text('link'),
+  key: text('key').unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  readAt: ts('read_at'),
+}, (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)]);
+
 /** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
 export const jobs = pgTable('jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -13,6 +13,7 @@ import { previewShape } from '../processing/preview-pages.ts';
 import type { UsageService } from '../usage/service.ts';
 import { botReason, deviceOf } from './bots.ts';
 import type { KitService } from './kits.ts';
+import type { NotificationService } from '../notifications/service.ts';
 import { fingerprint, hashShareToken, newShareToken, TOKEN_PATTERN } from './tokens.ts';
 
 export interface NewShare {
@@ -25,6 +26,8 @@ export interface NewShare {
   allowDownload: boolean;
   note?: string;
 }
+
+export const SHARE_DIGEST_JOB = 'sharing.digest';
 
 /** A heartbeat adds at most this much active time, whatever it claims: pages beat every ~10 s. */
 export const MAX_BEAT_MS = 15_000;
@@ -46,6 +49,8 @@ export interface Heartbeat { visitId: string; pages: { assetId: string; page: nu
 export interface SharingOptions {
   publicUrl: string;
   kits: Pick<KitService, 'assetsToShare'>;
+  /** Tells a sender in the app (notifications/): a link first opened, a forward, the daily digest. */
+  notify: NotificationService['notify'];
   now?: () => Date;
 }
 
@@ -69,7 +74,42 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
     return out;
   }
 
+  /** The sender hears of a link's first opening by a person, and of every opening by someone it was passed on to. */
+  async function tellSender(opened: OpenedShare, device: string, forwarded: boolean, visitId: string) {
+    const { share } = opened;
+    const [first] = await assets.shownWithVersions(opened.principal, opened.principal.assetIds.slice(0, 1));
+    const what = first ? `“${first.asset.title}”${opened.principal.assetIds.length > 1 ? ` and ${opened.principal.assetIds.length - 1} more` : ''}` : 'your link';
+    await options.notify(share.senderId, forwarded
+      ? { kind: 'share-forwarded', title: `Your link for ${share.recipient} was opened by someone else`, body: `${what} · ${device}`, link: `/shares?id=${share.id}`, key: `share-forwarded:${visitId}` }
+      : { kind: 'share-opened', title: `${share.recipient} opened your link`, body: `${what} · ${device}`, link: `/shares?id=${share.id}`, key: `share-opened:${share.id}` });
+  }
+
   const service = {
+    /**
+     * The daily digest: each sender whose links people opened in the 24 hours before `at` is told how many visits,
+     * on how many links, and for how long. Once per sender and day (its key), however often it runs.
+     */
+    async sendDigests(at = now()): Promise<number> {
+      const since = new Date(at.getTime() - 86_400_000);
+      const activity = await db.select({
+        senderId: shares.senderId, links: sql<number>`count(distinct ${shares.id})::int`, visits: sql<number>`count(*)::int`,
+        seconds: sql<number>`coalesce(sum((select sum(${shareVisitPages.activeMs}) from ${shareVisitPages} where ${shareVisitPages.visitId} = ${shareVisits.id})), 0)::float8 / 1000`,
+      }).from(shareVisits).innerJoin(shares, eq(shares.id, shareVisits.shareId))
+        .where(and(personVisit, sql`${shareVisits.startedAt} > ${since.toISOString()}::timestamptz`, sql`${shareVisits.startedAt} <= ${at.toISOString()}::timestamptz`))
+        .groupBy(shares.senderId);
+      let sent = 0;
+      for (const row of activity) {
+        const minutes = Math.max(1, Math.round(row.seconds / 60));
+        const told = await options.notify(row.senderId, {
+          kind: 'share-digest', title: `Your links yesterday: ${row.visits} ${row.visits === 1 ? 'visit' : 'visits'}`,
+          body: `On ${row.links} ${row.links === 1 ? 'link' : 'links'}, about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} of reading.`,
+          link: '/shares', key: `share-digest:${row.senderId}:${at.toISOString().slice(0, 10)}`,
+        });
+        if (told) sent++;
+      }
+      return sent;
+    },
+
     /** Makes a link to assets the sender can see (404 naming none of the others); the token is shown this once. */
     async create(sender: CurrentUser, input: NewShare) {
       if ((input.assetIds === undefined) === (input.collectionId === undefined)) throw new Invalid('assetIds or collectionId: give the assets or a kit, not both', 'BAD_SHARE');
@@ -220,6 +260,7 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
         ...(automated && { botReason: visit.botReason ?? 'an automated browser (webdriver)' }),
       }).where(eq(shareVisits.id, visit.id));
       if (!person) return true;
+      if (!visit.confirmed) await tellSender(opened, visit.device, forwarded, visit.id);
 
       const shown = new Map((await assets.shownWithVersions(opened.principal, [...new Set(beat.pages.map((page) => page.assetId))]))
         .map((row) => [row.asset.id, row.version]));

@@ -193,6 +193,47 @@ describe('visits', () => {
   });
 });
 
+describe('telling the sender', () => {
+  it('notifies the sender in the app when a person first opens a link, and of each forward; once each', async () => {
+    const sender = await t.as('sales', 'notified@example.com');
+    const res = await api('POST', '/api/shares', sender, { assetIds: [deck, sheet], recipient: 'Kim at Initech', allowDownload: false });
+    const link = res.json();
+    await t.app.services.database.db.update(shares).set({ createdAt: new Date(Date.now() - 60_000) }).where(eq(shares.id, link.id));
+    const path = new URL(link.url).pathname;
+    const read = async (agent: string, ip: string) => {
+      const visitId = visitIdOf((await visit('GET', path, { agent, ip })).body);
+      await visit('POST', `${path}/beat`, { agent, ip, payload: { visitId, pages: [{ assetId: deck, page: 1, activeMs: 3000 }], interacted: true } });
+    };
+    // A scanner's opening tells nobody.
+    await visit('GET', path, { agent: 'Slackbot-LinkExpanding 1.0' });
+    expect((await api('GET', '/api/notifications', sender)).json()).toEqual({ unread: 0, items: [] });
+    await read(CHROME, '203.0.113.7');
+    await read(CHROME, '203.0.113.7');
+    await read(FIREFOX, '198.51.100.20');
+    const { unread, items } = (await api('GET', '/api/notifications', sender)).json();
+    expect(unread).toBe(2);
+    expect(items.map((n: { kind: string; title: string }) => [n.kind, n.title])).toEqual([
+      ['share-forwarded', 'Your link for Kim at Initech was opened by someone else'],
+      ['share-opened', 'Kim at Initech opened your link'],
+    ]);
+    expect(items[1].body).toBe('“Pricing <b>deck</b>” and 1 more · Chrome on macOS');
+    expect(items[1].link).toBe(`/shares?id=${link.id}`);
+    // Nobody else hears of it; reading marks them read.
+    expect((await api('GET', '/api/notifications', t.sales)).json().items.some((n: { title: string }) => n.title.includes('Kim'))).toBe(false);
+    expect((await t.app.inject({ method: 'POST', url: '/api/notifications/read', headers: sender, payload: { ids: [items[0].id] } })).statusCode).toBe(204);
+    expect((await api('GET', '/api/notifications', sender)).json().unread).toBe(1);
+    expect((await t.app.inject({ method: 'POST', url: '/api/notifications/read', headers: sender })).statusCode).toBe(204);
+    expect((await api('GET', '/api/notifications', sender)).json().unread).toBe(0);
+
+    // The daily digest: once per sender and day, however often the job runs.
+    expect(await t.app.services.sharing.sendDigests()).toBeGreaterThan(0);
+    expect(await t.app.services.sharing.sendDigests()).toBe(0);
+    const digest = (await api('GET', '/api/notifications', sender)).json().items[0];
+    expect(digest).toMatchObject({ kind: 'share-digest', title: 'Your links yesterday: 3 visits', readAt: null });
+    expect(digest.body).toMatch(/^On 1 link, about 1 minute of reading\.$/);
+  });
+});
+
 describe('links that end', () => {
   it('refuses a revoked link on every route (410), naming whom to ask', async () => {
     const link = await share({ allowDownload: true });

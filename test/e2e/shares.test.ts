@@ -107,14 +107,19 @@ describeInBrowser('share links in the browser', () => {
     await expect.poll(async () => (await visits())[0]?.pages.filter((p) => p.activeSec > 0).map((p) => p.page).sort(), { timeout: 10_000 }).toEqual([1, 2]);
     expect((await visits())[0]).toMatchObject({ device: 'Chrome on macOS', forwarded: false });
 
-    await page.goto(`${e2e.baseUrl}/shares`);
+    // The sender is told under the bell, and the notification leads to the link's visits.
+    await page.reload();
+    await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    await screenshot(page, '73-notification', { fullPage: false });
+    await page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: /Dana Ortiz <Acme> opened your link/ }).click();
     await page.getByRole('heading', { name: 'My shares', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Notifications' }).waitFor();
     const detail = page.getByRole('region', { name: 'Visits' });
     await detail.getByRole('heading', { name: 'Dana Ortiz <Acme>' }).waitFor();
     await detail.getByText('Chrome on macOS').waitFor();
     await expect(detail.getByText(/page 2: \d+ s/).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('img', { name: 'Active seconds on each page, over every visit' }).isVisible()).resolves.toBe(true);
-    await screenshot(page, '73-my-shares');
+    await screenshot(page, '74-my-shares');
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
 
@@ -163,7 +168,7 @@ describeInBrowser('share links in the browser', () => {
     await reader.goto(url);
     await reader.getByRole('heading', { name: 'Acme pricing deck', level: 1 }).waitFor();
     expect(await reader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(reader, '74-share-public-phone', { fullPage: false });
+    await screenshot(reader, '75-share-public-phone', { fullPage: false });
 
     await page.getByRole('button', { name: 'Withdraw link' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Withdraw link' }).click();
@@ -172,7 +177,7 @@ describeInBrowser('share links in the browser', () => {
     expect(ended?.status()).toBe(410);
     await reader.getByRole('heading', { name: 'This link was withdrawn' }).waitFor();
     await expect(reader.getByText('sky@example.com').first().isVisible()).resolves.toBe(true);
-    await screenshot(reader, '75-share-withdrawn', { fullPage: false });
+    await screenshot(reader, '77-share-withdrawn', { fullPage: false });
     await phone.close();
     expect(scriptErrors).toEqual([]);
   }, 60_000);

@@ -73,6 +73,7 @@ export type CreatedShare = Schemas['CreatedShare'];
 export type ShareDetail = Schemas['ShareDetail'];
 export type NewShare = RequestBody<'/api/shares', 'post'>;
 export type Kit = Schemas['Kit'];
+export type Notification = Schemas['Notification'];
 
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
@@ -279,6 +280,11 @@ export const api = {
   createKit: (kit: RequestBody<'/api/collections', 'post'>) => request<Kit>('POST', '/api/collections', kit),
   updateKit: (id: string, changes: RequestBody<'/api/collections/{id}', 'patch'>) => request<Kit>('PATCH', `/api/collections/${encodeURIComponent(id)}`, changes),
   deleteKit: (id: string) => request<void>('DELETE', `/api/collections/${encodeURIComponent(id)}`),
+
+  // Notifications
+  notifications: () => request<Reply<'/api/notifications', 'get'>>('GET', '/api/notifications'),
+  /** Without ids: all of them. */
+  readNotifications: (ids?: string[]) => request<void>('POST', '/api/notifications/read', ids ? { ids } : {}),
 
   // Users (admin)
   users: () => request<Reply<'/api/users', 'get'>>('GET', '/api/users').then((r) => r.items),

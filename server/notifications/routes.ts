@@ -1,0 +1,32 @@
+// HTTP for the notification centre: a person's own notifications, and marking them read.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireUser, userOf } from '../auth/guards.ts';
+import type { Services } from '../services.ts';
+
+const Notification = Type.Object({
+  id: Type.String(), kind: Type.String(), title: Type.String(), body: Type.Union([Type.String(), Type.Null()]),
+  link: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }),
+  readAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+}, { title: 'Notification' });
+const NotificationList = Type.Object({ unread: Type.Integer({ minimum: 0 }), items: Type.Array(Notification) });
+const ReadBody = Type.Object({
+  ids: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 200, description: 'Without ids: all of them' })),
+}, { additionalProperties: false });
+
+const notificationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { notifications } }) => {
+  app.get('/api/notifications', {
+    schema: { tags: ['notifications'], response: { 200: NotificationList } }, preHandler: requireUser,
+  }, async (req) => notifications.list(userOf(req)));
+
+  app.post('/api/notifications/read', {
+    schema: { tags: ['notifications'], body: ReadBody }, preHandler: requireUser,
+    // An empty body marks all read.
+    preValidation: async (req) => { req.body ??= {}; },
+  }, async (req, reply) => {
+    await notifications.markRead(userOf(req), req.body.ids);
+    return reply.code(204).send();
+  });
+};
+
+export default notificationRoutes;
