@@ -261,6 +261,8 @@ export const usageSpanAssets = pgTable('usage_span_assets', {
   copyLink: integer('copy_link').notNull(),
   presented: integer('presented').notNull(),
   opens: integer('opens').notNull(),
+  /** Opens by share-link visitors (no person): prospects reading what sales sent. */
+  visitorOpens: integer('visitor_opens').notNull().default(0),
   uses: integer('uses').notNull(),
   shown: integer('shown').notNull(),
 }, (t) => [

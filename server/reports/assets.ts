@@ -24,6 +24,8 @@ export interface AssetUsage {
   views: number;
   downloads: number;
   shares: number;
+  /** Opens by the people sales sent it to (share-link visitors). */
+  shareOpens: number;
   uniqueUsers: number;
   lastUsedAt: Date | null;
   score: number | null;
@@ -31,7 +33,7 @@ export interface AssetUsage {
 }
 
 interface AssetUsageRow {
-  id: string; persona: string | null; stage: string | null; uses: number; views: number; downloads: number; shares: number;
+  id: string; persona: string | null; stage: string | null; uses: number; views: number; downloads: number; shares: number; share_opens: number;
   events: number; last_used_at: number | null; median: number; total: number;
 }
 
@@ -58,11 +60,11 @@ export async function assetUsage(db: Db, source: UsageSource, cell: CellFilter, 
     -- Shares: the link went to a buyer either way (SHARE_KINDS).
     figures as (
       select live.*, coalesce(events.uses, 0) as uses, coalesce(events.view, 0) as views, coalesce(events.download, 0) as downloads,
-        coalesce(events.share + events.copy_link, 0) as shares, coalesce(${sql.raw(EVENT_KINDS.map((kind) => `events.${kind}`).join(' + '))}, 0) as events
+        coalesce(events.share + events.copy_link, 0) as shares, coalesce(events.visitor_opens, 0) as share_opens, coalesce(${sql.raw(EVENT_KINDS.map((kind) => `events.${kind}`).join(' + '))}, 0) as events
       from live left join ${assetFigures(source)} as events on events.asset_id = live.id),
     medians as (
       select persona, stage, percentile_cont(0.5) within group (order by uses)::float8 as median from figures group by persona, stage)
-    select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.events,
+    select figures.id, figures.persona, figures.stage, figures.uses, figures.views, figures.downloads, figures.shares, figures.share_opens, figures.events,
       ${lastUseOf(sql`figures.id`)} as last_used_at,
       medians.median, (count(*) over ())::int as total
     from figures join medians on medians.persona is not distinct from figures.persona and medians.stage is not distinct from figures.stage
@@ -77,7 +79,7 @@ export async function assetUsage(db: Db, source: UsageSource, cell: CellFilter, 
   return {
     total: list[0]?.total ?? 0,
     items: list.map((row) => ({
-      assetId: row.id, uses: row.uses, views: row.views, downloads: row.downloads, shares: row.shares, uniqueUsers: people.get(row.id) ?? 0,
+      assetId: row.id, uses: row.uses, views: row.views, downloads: row.downloads, shares: row.shares, shareOpens: row.share_opens, uniqueUsers: people.get(row.id) ?? 0,
       lastUsedAt: dateOf(row.last_used_at), score: cellScore(row.uses, row.median), cell: { persona: row.persona, stage: row.stage },
     })),
   };

@@ -117,14 +117,15 @@ async function refreshSpans(db: Db, now: Date): Promise<number> {
       const inRange = sql`day >= ${range.from}::date and day < ${range.to}::date`;
       const sum = (kinds: readonly string[]) => sql.raw(kinds.map((kind) => `usage_daily.${kind}`).join(' + '));
       await tx.execute(sql`
-        insert into usage_span_assets (from_day, to_day, asset_id, ${sql.raw(EVENT_KIND_COLUMNS)}, opens, uses, shown)
+        insert into usage_span_assets (from_day, to_day, asset_id, ${sql.raw(EVENT_KIND_COLUMNS)}, opens, visitor_opens, uses, shown)
         select ${range.from}::date, ${range.to}::date, asset_id, ${sql.raw(EVENT_KINDS.map((kind) => `sum(${kind})`).join(', '))},
-          sum(opens), sum(uses), sum(shown)
+          sum(opens), sum(visitor_opens), sum(uses), sum(shown)
         from (
-          select asset_id, ${sql.raw(EVENT_KIND_COLUMNS)}, ${sum(OPEN_KINDS)} as opens, (${sum(USE_KINDS)} > 0)::int as uses, 0 as shown
+          select asset_id, ${sql.raw(EVENT_KIND_COLUMNS)}, ${sum(OPEN_KINDS)} as opens,
+            case when user_id is null then ${sum(OPEN_KINDS)} else 0 end as visitor_opens, (${sum(USE_KINDS)} > 0)::int as uses, 0 as shown
           from usage_daily where ${inRange}
           union all
-          select asset_id, ${sql.raw(EVENT_KINDS.map(() => '0').join(', '))}, 0, 0, shown from search_shown_daily where ${inRange}
+          select asset_id, ${sql.raw(EVENT_KINDS.map(() => '0').join(', '))}, 0, 0, 0, shown from search_shown_daily where ${inRange}
         ) as per_day
         group by asset_id`);
     });

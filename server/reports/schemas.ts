@@ -61,7 +61,7 @@ export const UnusedList = Type.Object({
 export const AssetUsageList = Type.Object({
   scoreFormula: Type.String(), minUses: Count, total: Count,
   items: Type.Array(Type.Object({
-    asset: ReportAssetSchema, uses: Count, views: Count, downloads: Count, shares: Count, uniqueUsers: Count, lastUsedAt: Nullable(Time),
+    asset: ReportAssetSchema, uses: Count, views: Count, downloads: Count, shares: Count, shareOpens: Count, uniqueUsers: Count, lastUsedAt: Nullable(Time),
     score: Nullable(Type.Number({ minimum: 0 })),
     cell: Type.Object({ persona: Nullable(Type.String()), stage: Nullable(Type.String()) }),
   })),
@@ -71,7 +71,7 @@ const TermSchema = Type.Object({ slug: Type.String(), label: Type.String() });
 export const Coverage = Type.Object({
   personas: Type.Array(TermSchema), stages: Type.Array(TermSchema),
   cells: Type.Array(Type.Object({
-    persona: Type.String(), stage: Type.String(), liveAssets: Count, usedAssets: Count, uses: Count, zeroResultSearches: Count,
+    persona: Type.String(), stage: Type.String(), liveAssets: Count, usedAssets: Count, uses: Count, shareOpens: Count, zeroResultSearches: Count,
   })),
 });
 

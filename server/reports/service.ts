@@ -101,6 +101,7 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
         { header: 'views', value: (row) => row.views },
         { header: 'downloads', value: (row) => row.downloads },
         { header: 'shares', value: (row) => row.shares },
+        { header: 'shareOpens', value: (row) => row.shareOpens },
         { header: 'uniqueUsers', value: (row) => row.uniqueUsers },
         { header: 'lastUsedAt', value: (row) => row.lastUsedAt },
         { header: 'score', value: (row) => row.score },
@@ -120,6 +121,7 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
         { header: 'liveAssets', value: (cell) => cell.liveAssets },
         { header: 'usedAssets', value: (cell) => cell.usedAssets },
         { header: 'uses', value: (cell) => cell.uses },
+        { header: 'shareOpens', value: (cell) => cell.shareOpens },
         { header: 'zeroResultSearches', value: (cell) => cell.zeroResultSearches },
       ], onePage(cells));
     },

@@ -130,23 +130,25 @@ function rawUsageByDay(source: UsageSource, assetIds?: string[]): SQL {
 }
 
 /**
- * Per asset with usage or shown in a search in the window: the events of each kind, `opens`, `uses` (person-days
- * with a use) and `shown` (counted searches that showed it). From the window's span when it has a current one.
+ * Per asset with usage or shown in a search in the window: the events of each kind, `opens`, `visitor_opens` (opens
+ * by share-link visitors), `uses` (person-days with a use) and `shown` (counted searches that showed it). From the window's span when it has a current one.
  */
 export function assetFigures(source: UsageSource): SQL {
   const parts: SQL[] = [];
   const daily = { ...source, rolled: source.span ? { ...source.rolled, to: source.rolled.from } : source.rolled };
   if (source.span) {
-    parts.push(sql`select asset_id, ${kindColumns('usage_span_assets')}, opens, uses, shown from usage_span_assets
+    parts.push(sql`select asset_id, ${kindColumns('usage_span_assets')}, opens, visitor_opens, uses, shown from usage_span_assets
       where from_day = ${source.span.from}::date and to_day = ${source.span.to}::date`);
   }
   if (hasRolledDays(daily) || daily.rawRanges.length) {
-    parts.push(sql`select usage.asset_id, ${kindColumns('usage')}, usage.opens, usage.used::int as uses, 0 as shown from ${countedUsage(daily)}`);
+    parts.push(sql`select usage.asset_id, ${kindColumns('usage')}, usage.opens, case when usage.user_id is null then usage.opens else 0 end,
+      usage.used::int as uses, 0 as shown from ${countedUsage(daily)}`);
   }
   const zeros = sql.raw(EVENT_KINDS.map(() => '0').join(', '));
-  parts.push(sql`select asset_id, ${zeros}, 0, 0, shown from ${shownInSearches(daily)} as shown`);
-  return sql`(select asset_id, ${summedKinds}, sum(opens)::int as opens, sum(uses)::int as uses, sum(shown)::int as shown
-    from (${sql.join(parts, sql` union all `)}) as parts group by asset_id)`;
+  parts.push(sql`select asset_id, ${zeros}, 0, 0, 0, shown from ${shownInSearches(daily)} as shown`);
+  return sql`(select asset_id, ${summedKinds}, sum(opens)::int as opens, sum(visitor_opens)::int as visitor_opens, sum(uses)::int as uses,
+    sum(shown)::int as shown
+    from (${sql.join(parts, sql` union all `)}) as parts(asset_id, ${sql.raw(EVENT_KIND_COLUMNS)}, opens, visitor_opens, uses, shown) group by asset_id)`;
 }
 
 /** Per asset, how many counted searches in the source's rolled days and raw ranges showed it, as `(asset_id, shown)`. */

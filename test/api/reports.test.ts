@@ -285,10 +285,10 @@ describe('per-asset usage and score', () => {
 
   it('streams as CSV', async () => {
     const { lines } = await s.csv('assets');
-    expect(lines[0]).toBe('assetId,title,kind,owner,personas,stages,cellPersona,cellStage,uses,views,downloads,shares,uniqueUsers,lastUsedAt,score');
+    expect(lines[0]).toBe('assetId,title,kind,owner,personas,stages,cellPersona,cellStage,uses,views,downloads,shares,shareOpens,uniqueUsers,lastUsedAt,score');
     expect(lines).toHaveLength(8);
-    expect(lines[1]).toMatch(new RegExp(`^${cells.six},Alpha,image,${s.owner},cfo; cio,purchase,cfo,purchase,6,1,7,0,6,[^,]+,2$`));
-    expect(lines[7]).toMatch(/,Golf,.*,0,0,0,0,0,,$/);
+    expect(lines[1]).toMatch(new RegExp(`^${cells.six},Alpha,image,${s.owner},cfo; cio,purchase,cfo,purchase,6,1,7,0,0,6,[^,]+,2$`));
+    expect(lines[7]).toMatch(/,Golf,.*,0,0,0,0,0,0,,$/);
   });
 });
 
@@ -317,10 +317,10 @@ describe('coverage', () => {
     expect(coverage.personas[0]).toEqual({ slug: 'cfo', label: 'CFO' });
     expect(coverage.cells).toHaveLength(coverage.personas.length * coverage.stages.length);
     const cell = (persona: string, stage: string) => coverage.cells.find((c: { persona: string; stage: string }) => c.persona === persona && c.stage === stage);
-    expect(cell('cfo', 'purchase')).toEqual({ persona: 'cfo', stage: 'purchase', liveAssets: 2, usedAssets: 1, uses: 3, zeroResultSearches: 2 });
-    expect(cell('cio', 'purchase')).toEqual({ persona: 'cio', stage: 'purchase', liveAssets: 1, usedAssets: 1, uses: 3, zeroResultSearches: 1 });
+    expect(cell('cfo', 'purchase')).toEqual({ persona: 'cfo', stage: 'purchase', liveAssets: 2, usedAssets: 1, uses: 3, shareOpens: 0, zeroResultSearches: 2 });
+    expect(cell('cio', 'purchase')).toEqual({ persona: 'cio', stage: 'purchase', liveAssets: 1, usedAssets: 1, uses: 3, shareOpens: 0, zeroResultSearches: 1 });
     expect(cell('procurement', 'intent')).toMatchObject({ liveAssets: 0, zeroResultSearches: 1 });
-    expect(cell('cfo', 'awareness')).toEqual({ persona: 'cfo', stage: 'awareness', liveAssets: 0, usedAssets: 0, uses: 0, zeroResultSearches: 0 });
+    expect(cell('cfo', 'awareness')).toEqual({ persona: 'cfo', stage: 'awareness', liveAssets: 0, usedAssets: 0, uses: 0, shareOpens: 0, zeroResultSearches: 0 });
     const total = coverage.cells.reduce((sum: number, c: { zeroResultSearches: number }) => sum + c.zeroResultSearches, 0);
     expect(total).toBe(4);
   });
@@ -335,9 +335,9 @@ describe('coverage', () => {
 
   it('streams as CSV', async () => {
     const { lines } = await s.csv('coverage');
-    expect(lines[0]).toBe('persona,personaLabel,stage,stageLabel,liveAssets,usedAssets,uses,zeroResultSearches');
+    expect(lines[0]).toBe('persona,personaLabel,stage,stageLabel,liveAssets,usedAssets,uses,shareOpens,zeroResultSearches');
     expect(lines).toHaveLength(37);
-    expect(lines).toContain('cfo,CFO,purchase,Purchase,2,1,3,2');
+    expect(lines).toContain('cfo,CFO,purchase,Purchase,2,1,3,0,2');
   });
 });
 

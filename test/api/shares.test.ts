@@ -166,6 +166,9 @@ describe('visits', () => {
     await t.app.services.usage.flush();
     const views = await t.app.services.database.db.select().from(usageEvents).where(eq(usageEvents.assetId, deck));
     expect(views.some((event) => event.kind === 'view' && event.userId === null && event.counted)).toBe(true);
+    // Marketing sees it as the asset's share opens, beside its other figures.
+    const report = (await api('GET', '/api/reports/assets?days=7&limit=1000', t.marketing)).json();
+    expect(report.items.find((item: { asset: { id: string } }) => item.asset.id === deck).shareOpens).toBeGreaterThan(0);
   });
 
   it('shows a visit from another device or address as forwarded, and an automated browser as a bot', async () => {

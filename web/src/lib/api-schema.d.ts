@@ -1706,6 +1706,7 @@ export interface paths {
                                 views: number;
                                 downloads: number;
                                 shares: number;
+                                shareOpens: number;
                                 uniqueUsers: number;
                                 /** Format: date-time */
                                 lastUsedAt: string | null;
@@ -1770,6 +1771,7 @@ export interface paths {
                                 liveAssets: number;
                                 usedAssets: number;
                                 uses: number;
+                                shareOpens: number;
                                 zeroResultSearches: number;
                             }[];
                         };

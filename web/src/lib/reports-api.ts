@@ -32,7 +32,7 @@ export interface UnusedAsset {
 
 export type AssetSort = '-uses' | 'uses' | '-lastUsedAt' | 'title';
 export interface AssetUsage {
-  asset: ReportAsset; uses: number; views: number; downloads: number; shares: number; uniqueUsers: number;
+  asset: ReportAsset; uses: number; views: number; downloads: number; shares: number; shareOpens: number; uniqueUsers: number;
   lastUsedAt: string | null;
   /** Uses against the median of its persona × stage cell; null below `minUses`. */
   score: number | null;
@@ -43,7 +43,7 @@ export interface AssetUsageReport { scoreFormula: string; minUses: number; items
 export interface UnusedReport { items: UnusedAsset[]; total?: number }
 
 export interface CoverageCell {
-  persona: string; stage: string; liveAssets: number; usedAssets: number; uses: number; zeroResultSearches: number;
+  persona: string; stage: string; liveAssets: number; usedAssets: number; uses: number; shareOpens: number; zeroResultSearches: number;
 }
 export interface Coverage { personas: { slug: string; label: string }[]; stages: { slug: string; label: string }[]; cells: CoverageCell[] }
 
