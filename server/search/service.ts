@@ -93,6 +93,8 @@ export function searchService(database: Database, taxonomy: TaxonomyService, usa
       await boot.settled();
       for (const timer of timers) clearInterval(timer);
       timers.length = 0;
+      // A usage refresh the last tick started reads the database: let it end first.
+      await ranking.settled();
       await persistence.close();
     },
   };

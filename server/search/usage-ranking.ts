@@ -51,6 +51,9 @@ export function usageRanking(state: SearchState, usage: UsageService) {
     countAll: (): Promise<UsageCount> => usage.usageFigures(USAGE_HALF_LIFE_DAYS),
     applyRecount,
 
+    /** Once a refresh under way has ended (at close, before the database goes); its failure was reported already. */
+    settled: async (): Promise<void> => { await refreshing?.catch(() => {}); },
+
     /** Re-reads usage: the assets used since the last refresh, or every asset (with decay) when `recount`. */
     async refresh(recount = false): Promise<void> {
       // One refresh at a time: the incremental one advances a cursor.
