@@ -45,6 +45,9 @@ export const ShareDetail = Type.Intersect([ShareSummary, Type.Object({
     id: Type.String(), title: Type.String(), kind: Type.String(),
     live: Type.Boolean({ description: 'Shown on the link now (archived or expired assets are not)' }),
   })),
+  updated: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {
+    description: 'Assets updated (a newer version approved) since a person on this link last read them',
+  }),
   visits: Type.Array(Type.Object({
     id: Type.String(), at: Time, lastSeenAt: Time, device: Type.String(),
     forwarded: Type.Boolean({ description: 'Another device or address than the first visitor: someone it was passed on to' }),

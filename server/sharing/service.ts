@@ -182,9 +182,16 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
       const pagesOf = new Map<string, typeof pages>();
       for (const page of pages) pagesOf.set(page.visitId, [...(pagesOf.get(page.visitId) ?? []), page]);
       const isPerson = (visit: typeof visits[number]) => visit.confirmed && (visit.interacted || visit.botReason === null);
+      const shownAssets = (await assets.shownWithVersions(user, summary!.assetIds)).map(({ asset }) => ({ id: asset.id, title: asset.title, kind: asset.kind, live: current.has(asset.id) }));
+      // The assets a person on this link last read in an older version than the link shows now: worth a note.
+      const lastRead = new Map<string, string>();
+      for (const page of [...pages].sort((a, b) => a.lastAt.getTime() - b.lastAt.getTime())) if (page.versionId) lastRead.set(page.assetId, page.versionId);
+      const updated = shownAssets.filter((asset) => lastRead.has(asset.id) && current.has(asset.id) && lastRead.get(asset.id) !== current.get(asset.id))
+        .map((asset) => ({ id: asset.id, title: asset.title }));
       return {
         ...summary!,
-        assets: (await assets.shownWithVersions(user, summary!.assetIds)).map(({ asset }) => ({ id: asset.id, title: asset.title, kind: asset.kind, live: current.has(asset.id) })),
+        assets: shownAssets,
+        updated,
         visits: visits.filter(isPerson).map((visit) => {
           const read = pagesOf.get(visit.id) ?? [];
           return {

@@ -133,6 +133,7 @@ describe('the public page', () => {
     expect((await visit('GET', link.path)).body).toContain(`/a/${id}/pages/2`);
     const detail = (await api('GET', `/api/shares/${link.id}`, t.sales)).json();
     expect(detail.visits.find((v: { id: string }) => v.id === first)).toMatchObject({ outdated: true });
+    expect(detail.updated).toEqual([{ id, title: 'Case study' }]);
   });
 });
 

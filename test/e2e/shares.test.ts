@@ -7,7 +7,7 @@ import { shares } from '../../server/db/schema.ts';
 import { approvedAsset } from '../support/assets.ts';
 import { seriousViolations } from '../support/axe.ts';
 import { apiSession, describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
-import { pdf } from '../support/files.ts';
+import { multipart, pdf } from '../support/files.ts';
 
 const people = {
   approver: { email: 'alex@example.com', name: 'Alex Approver', role: 'approver' },
@@ -144,7 +144,7 @@ describeInBrowser('share links in the browser', () => {
     await kit.getByRole('heading', { name: 'CFO — evaluation' }).waitFor();
     await kit.getByRole('button', { name: 'Move “Acme customer story” up' }).click();
     await expect.poll(() => kit.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('Acme customer story'), expect.stringContaining('Acme pricing deck')]);
-    await screenshot(page, '76-pitch-kit');
+    await screenshot(page, '78-pitch-kit');
     await kit.getByRole('button', { name: 'Share kit' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('For', { exact: true }).fill('Lee at Globex');
@@ -169,6 +169,20 @@ describeInBrowser('share links in the browser', () => {
     await reader.getByRole('heading', { name: 'Acme pricing deck', level: 1 }).waitFor();
     expect(await reader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(reader, '75-share-public-phone', { fullPage: false });
+
+    // A new version of the deck is approved: the link shows it, and the sender is offered a note for the recipient.
+    const marketing = await apiSession(e2e, people.marketing.email);
+    const approver = await apiSession(e2e, people.approver.email);
+    const body = await multipart({}, { name: 'pricing.pdf', type: 'application/pdf', content: await pdf(['Pricing, revised', 'Two plans now']) });
+    expect((await e2e.t.app.inject({ method: 'POST', url: `/api/assets/${deck}/versions`, headers: { ...marketing, ...body.headers }, payload: body.payload })).statusCode).toBe(201);
+    for (const [who, action] of [[marketing, 'submit'], [approver, 'approve']] as const) {
+      expect((await e2e.t.app.inject({ method: 'POST', url: `/api/assets/${deck}/${action}`, headers: who })).statusCode).toBe(200);
+    }
+    await page.reload();
+    await page.getByRole('button', { name: /Dana Ortiz/ }).click();
+    await page.getByText('“Acme pricing deck” was updated since Dana Ortiz <Acme> last read it').waitFor();
+    await page.getByRole('button', { name: 'Copy an update note' }).waitFor();
+    await screenshot(page, '76-share-updated', { fullPage: false });
 
     await page.getByRole('button', { name: 'Withdraw link' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Withdraw link' }).click();

@@ -2646,6 +2646,11 @@ export interface components {
                 /** @description Shown on the link now (archived or expired assets are not) */
                 live: boolean;
             }[];
+            /** @description Assets updated (a newer version approved) since a person on this link last read them */
+            updated: {
+                id: string;
+                title: string;
+            }[];
             visits: {
                 id: string;
                 /** Format: date-time */
