@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { shares, usageEvents } from '../../server/db/schema.ts';
 import { rows } from '../../server/reports/measures.ts';
 import { MAX_BEAT_MS } from '../../server/sharing/service.ts';
-import { useTestApp } from '../support/app.ts';
+import { testApp, useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
 import { multipart, pdf } from '../support/files.ts';
 
@@ -281,5 +281,25 @@ describe('links that end', () => {
     expect(guesses.at(-1)).toBe(429);
     // Another address is not affected.
     expect((await visit('GET', `/s/${'B'.repeat(43)}`, { ip: '192.0.2.100' })).statusCode).toBe(404);
+  });
+
+  it('behind a trusted proxy, keys the guessing limit on the address the proxy saw, not what the client claims', async () => {
+    const proxied = await testApp({ trustProxyHops: 1 });
+    try {
+      const codes = [];
+      for (let i = 0; i < 21; i++) {
+        // The client puts whatever it likes in X-Forwarded-For; the proxy (the socket's peer) appends the address it saw.
+        const res = await proxied.app.inject({
+          method: 'GET', url: `/s/${'C'.repeat(42)}${String.fromCharCode(65 + i)}`, remoteAddress: '10.0.0.1',
+          headers: { 'x-forwarded-for': `198.18.${i}.${i}, 192.0.2.77` },
+        });
+        codes.push(res.statusCode);
+      }
+      expect(codes.at(-1)).toBe(429);
+      const other = await proxied.app.inject({ method: 'GET', url: `/s/${'D'.repeat(43)}`, remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': '192.0.2.78' } });
+      expect(other.statusCode).toBe(404);
+    } finally {
+      await proxied.close();
+    }
   });
 });
