@@ -10,6 +10,15 @@ import type { PendingChanges } from '../assets/changes.ts';
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+/** One count per kind of usage event (usage/uses.ts EVENT_KINDS), as the rollup's tables keep them. */
+const eventKindCounts = () => ({
+  view: integer('view').notNull(),
+  click: integer('click').notNull(),
+  download: integer('download').notNull(),
+  share: integer('share').notNull(),
+  copyLink: integer('copy_link').notNull(),
+  presented: integer('presented').notNull(),
+});
 
 export const users = pgTable('users', {
   id: id(),
@@ -188,12 +197,7 @@ export const usageDaily = pgTable('usage_daily', {
   assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
   /** Null for share-link visitors, who count as one person a day, as in the raw events. */
   userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-  view: integer('view').notNull(),
-  click: integer('click').notNull(),
-  download: integer('download').notNull(),
-  share: integer('share').notNull(),
-  copyLink: integer('copy_link').notNull(),
-  presented: integer('presented').notNull(),
+  ...eventKindCounts(),
 }, (t) => [index('usage_daily_day_idx').on(t.day), index('usage_daily_asset_day_idx').on(t.assetId, t.day)]);
 
 /** Per UTC day and asset, how many counted searches showed the asset (the rollup of search_log.shown_asset_ids). */
@@ -217,12 +221,7 @@ export const usageRollupDays = pgTable('usage_rollup_days', {
 /** Per rolled-up UTC day, its counted usage and searches in total: what the trend and the summary's counts read. */
 export const usageDayTotals = pgTable('usage_day_totals', {
   day: date('day', { mode: 'string' }).primaryKey(),
-  view: integer('view').notNull(),
-  click: integer('click').notNull(),
-  download: integer('download').notNull(),
-  share: integer('share').notNull(),
-  copyLink: integer('copy_link').notNull(),
-  presented: integer('presented').notNull(),
+  ...eventKindCounts(),
   /** (person, asset) pairs with a use that day: the day's uses. */
   uses: integer('uses').notNull(),
   searches: integer('searches').notNull(),
@@ -254,12 +253,7 @@ export const usageSpanAssets = pgTable('usage_span_assets', {
   fromDay: date('from_day', { mode: 'string' }).notNull(),
   toDay: date('to_day', { mode: 'string' }).notNull(),
   assetId: uuid('asset_id').notNull(),
-  view: integer('view').notNull(),
-  click: integer('click').notNull(),
-  download: integer('download').notNull(),
-  share: integer('share').notNull(),
-  copyLink: integer('copy_link').notNull(),
-  presented: integer('presented').notNull(),
+  ...eventKindCounts(),
   opens: integer('opens').notNull(),
   /** Opens by share-link visitors (no person): prospects reading what sales sent. */
   visitorOpens: integer('visitor_opens').notNull().default(0),

@@ -21,6 +21,16 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
+/**
+ * Copies something shown once (an invite link, a token, a share link) and says so: `what` names it, as in
+ * "Share link copied"; when the browser refuses, the person is asked to copy it from its box.
+ */
+export async function copyShownOnce(text: string, what: string): Promise<boolean> {
+  const copied = await copyText(text);
+  toasts.show(copied ? `${what} copied` : `Copy the ${what.toLowerCase()} from the box by hand`, copied ? 'success' : 'info');
+  return copied;
+}
+
 /** Copies the link to an asset's page, says so, and records the share. */
 export async function copyAssetLink(assetId: string): Promise<void> {
   const url = `${location.origin}/assets/${encodeURIComponent(assetId)}`;
