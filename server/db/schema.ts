@@ -218,6 +218,24 @@ export const usageRollupDays = pgTable('usage_rollup_days', {
   rolledAt: ts('rolled_at'),
 });
 
+/**
+ * Per span (usage_spans) and query as typed, with or without results: the counted searches, those with a click,
+ * the last one, and who searched. The search analytics read it for the span's days instead of every search.
+ */
+export const searchSpanQueries = pgTable('search_span_queries', {
+  fromDay: date('from_day', { mode: 'string' }).notNull(),
+  toDay: date('to_day', { mode: 'string' }).notNull(),
+  query: text('query').notNull(),
+  zero: boolean('zero').notNull(),
+  count: integer('count').notNull(),
+  clicks: integer('clicks').notNull(),
+  lastAt: ts('last_at').notNull(),
+  userIds: uuid('user_ids').array().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.fromDay, t.toDay, t.query, t.zero] }),
+  foreignKey({ columns: [t.fromDay, t.toDay], foreignColumns: [usageSpans.fromDay, usageSpans.toDay] }).onDelete('cascade'),
+]);
+
 /** Per rolled-up UTC day, its counted usage and searches in total: what the trend and the summary's counts read. */
 export const usageDayTotals = pgTable('usage_day_totals', {
   day: date('day', { mode: 'string' }).primaryKey(),

@@ -2,7 +2,7 @@
 // (usage_daily), in total (usage_day_totals) and per person active (usage_day_people), and its counted searches'
 // shown assets per asset (search_shown_daily), so a 90-day report reads a few rows per asset and day instead of
 // every event. Then the days each standard window reads are summed per asset once (usage_spans), so a report over
-// 100,000 assets reads one row per asset instead of one per asset and day.
+// 100,000 assets reads one row per asset instead of one per asset and day, and their searches per query.
 // A day is rolled up again whenever something is written for it later (usage_rollup_days.stale, set by triggers in
 // the writing transaction); until then reports read its raw rows, and no span holding it is read.
 // Run every minute by a scheduled job, and idempotent: a day or a span is replaced, never added to.
@@ -128,6 +128,13 @@ async function refreshSpans(db: Db, now: Date): Promise<number> {
           select asset_id, ${sql.raw(EVENT_KINDS.map(() => '0').join(', '))}, 0, 0, 0, shown from search_shown_daily where ${inRange}
         ) as per_day
         group by asset_id`);
+      await tx.execute(sql`
+        insert into search_span_queries (from_day, to_day, query, zero, count, clicks, last_at, user_ids)
+        select ${range.from}::date, ${range.to}::date, search_log.query, search_log.result_count = 0, count(*), count(search_log.clicked_at),
+          max(search_log.at), coalesce(array_agg(distinct search_log.user_id) filter (where search_log.user_id is not null), '{}')
+        from search_log
+        where ${countedSearch} and search_log.at >= ${dayStart(range.from)} and search_log.at < ${dayStart(range.to)}
+        group by search_log.query, search_log.result_count = 0`);
     });
     built++;
   }

@@ -127,13 +127,13 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
     },
 
     async searches(days: number, cell: CellFilter) {
-      const { top, zeroResults } = await searchAnalytics(db, windowOf(days), cell);
+      const { top, zeroResults } = await searchAnalytics(db, await source(db, days), cell);
       return { top, zeroResults: zeroResults.map(({ lastAt, ...rest }) => ({ ...rest, lastAt: iso(lastAt)! })) };
     },
 
     /** Both lists in one table, told apart by the `list` column. */
     async searchesCsv(days: number, cell: CellFilter): Promise<Readable> {
-      const { top, zeroResults } = await searchAnalytics(db, windowOf(days), cell);
+      const { top, zeroResults } = await searchAnalytics(db, await source(db, days), cell);
       type Row = { list: string; query: string; variants?: string[]; count: number; searchers: number; clickRate?: number; lastAt?: Date };
       const rows: Row[] = [...top.map((row) => ({ list: 'top', ...row })), ...zeroResults.map((row) => ({ list: 'zero_results', ...row }))];
       return csvStream<Row>([

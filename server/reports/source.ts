@@ -53,6 +53,12 @@ export function spanIsCurrent(range: DayRange): SQL {
       and (usage_rollup_days.stale or usage_rollup_days.rolled_at >= usage_spans.built_at)))`;
 }
 
+/** The whole window as one half-open range of the raw rows. */
+export function windowRange(window: ReportWindow): { from: Date; to: Date } {
+  const { start, end } = msRange(window);
+  return { from: new Date(start), to: new Date(end) };
+}
+
 export async function usageSource(db: Db | Tx, window: ReportWindow, options: { rollup?: boolean } = {}): Promise<UsageSource> {
   const rollup = options.rollup ?? true;
   const { start, end } = msRange(window);
@@ -87,7 +93,7 @@ export function previousSource(db: Db | Tx, source: UsageSource): Promise<UsageS
 const timestamp = (ms: Date) => sql`${ms.toISOString()}::timestamptz`;
 
 /** `column` in one of the ranges (false for none). */
-function inRanges(column: SQL, ranges: { from: Date; to: Date }[]): SQL {
+export function inRanges(column: SQL, ranges: { from: Date; to: Date }[]): SQL {
   if (ranges.length === 0) return sql`false`;
   return sql`(${sql.join(ranges.map((range) => sql`(${column} >= ${timestamp(range.from)} and ${column} < ${timestamp(range.to)})`), sql` or `)})`;
 }

@@ -47,6 +47,9 @@ async function everyReport(reports: ReportService, days: number) {
     assetsCell: await reports.assets(days, { stage: 'evaluation' }, '-uses', 100),
     assetsCsv: await text(reports.assetsCsv(days, {}, '-uses')),
     coverage: await reports.coverage(days),
+    searches: await reports.searches(days, {}),
+    searchesCell: await reports.searches(days, { persona: 'cfo' }),
+    searchesCsv: await text(reports.searchesCsv(days, {})),
     coverageCsv: await text(reports.coverageCsv(days)),
     trendDay: await reports.trend(days, 'day'),
     trendWeek: await reports.trend(days, 'week'),
@@ -100,10 +103,11 @@ beforeAll(async () => {
   await db().insert(usageEvents).values(events);
   const searches: (typeof searchLog.$inferInsert)[] = [];
   for (let i = 0; i < 120; i++) {
+    const at = i === 0 ? midnight(4) : ago(((i * 53) % 1200) / 10);
     searches.push({
       userId: salesIds[i % 3]!, query: i % 10 === 0 ? '' : `query ${i % 9}`, filters: i % 4 === 0 ? { persona: ['cfo'], stage: ['evaluation'] } : {},
       resultCount: i % 6 === 0 ? 0 : 3, shownAssetIds: i % 6 === 0 ? [] : [assetIds[i % 6]!, assetIds[(i + 2) % 6]!], counted: i % 17 !== 0,
-      at: i === 0 ? midnight(4) : ago(((i * 53) % 1200) / 10),
+      at, clickedAt: i % 5 === 1 ? new Date(at.getTime() + 5_000) : null,
     });
   }
   await db().insert(searchLog).values(searches);
@@ -143,6 +147,20 @@ describe('the daily rollup', () => {
     expect(await staleDays()).not.toContain(day);
     expect(await readsSpan(30)).toBe(true);
     expect((await rolled.summary(30)).events.presented).toBe(before + 1);
+    await expectSameReports();
+  }, 240_000);
+
+  it('reads a day again when a search of it gets its click later', async () => {
+    await rollUpUsage(db(), { now, maxDays: 1_000 });
+    const [search] = await rows<{ id: string; day: string }>(db(), sql`
+      select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD') as day from search_log
+      where clicked_at is null and counted and query <> '' and at < ${midnight(3).toISOString()}::timestamptz and at > ${ago(80).toISOString()}::timestamptz limit 1`);
+    await db().update(searchLog).set({ clickedAt: now }).where(eq(searchLog.id, search!.id));
+    expect(await staleDays()).toContain(search!.day);
+    expect(await readsSpan(90)).toBe(false);
+    await expectSameReports();
+    await rollUpUsage(db(), { now });
+    expect(await readsSpan(90)).toBe(true);
     await expectSameReports();
   }, 240_000);
 
