@@ -1,5 +1,5 @@
 // npm run demo: fills an empty instance with demo people, a library of a few dozen assets across every persona and
-// stage, and 90 days of use and searches, so a newcomer sees the product and its usage reports alive at once.
+// stage, 90 days of use and searches, and share links with their visits and pitch kits (demo-shares.ts), so a newcomer sees the product and its usage reports alive at once.
 // The people and assets go through the same services as the API (nothing bypasses the upload checks or the workflow;
 // files, blobs and processing jobs are real); only the backdated history (dates of the workflow, events, searches)
 // is written straight in, since the services only ever write "now". With a server running on the embedded database,
@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { defineCommand, UsageError } from './command.ts';
 import { docxDocument, pdfDocument, pngPicture, pptxDeck, type DocumentContent } from './demo-content.ts';
 import { generateHistory, insertHistory, seededRandom, type HistoryPerson, type MadeAsset } from './demo-history.ts';
+import { addDemoShares } from './demo-shares.ts';
 import { DEMO_PASSWORD, LIBRARY, PEOPLE, type DemoAsset } from './demo-library.ts';
 
 const DAY_MS = 86_400_000;
@@ -137,13 +138,15 @@ export default defineCommand({
       const historyPeople: HistoryPerson[] = PEOPLE.map((p) => ({ id: people.get(p.email)!.id, role: p.role, activity: p.activity ?? 1 }));
       const history = generateHistory(library, historyPeople, now, seededRandom(HISTORY_SEED));
       await insertHistory(services.database.db, history, (line) => out.progress(line));
+      const shared = await addDemoShares(services, library, people, now);
       // The search index ranks by freshness and use: it learns of the new dates now, and of the use at its next refresh.
       for (const { id } of library) await search.assetChanged(id);
       if (host === 'server') await search.refreshUsage();
 
       const live = library.filter((a) => a.liveFrom && !a.liveUntil).length;
       out.print(`demo data created in ${((Date.now() - started) / 1000).toFixed(1)} s: ${PEOPLE.length} people, ${library.length} assets (${live} live), `
-        + `${history.events.length} usage events and ${history.searches.length} searches over 90 days; sign in as one of:`);
+        + `${history.events.length} usage events and ${history.searches.length} searches over 90 days, ${shared.links} share links and ${shared.kits} pitch kits; `
+        + 'sign in as one of:');
     }
     for (const person of PEOPLE) out.print(`  ${person.email.padEnd(20)} ${DEMO_PASSWORD}   (${person.role})`);
     return 0;

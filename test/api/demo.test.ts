@@ -93,7 +93,8 @@ describe('npm run demo', () => {
     expect(byRole.filter((r) => r.role !== 'sales').every((r) => !r.counted)).toBe(true);
     expect(byRole.find((r) => r.role === 'marketing' && !r.counted)?.n).toBeGreaterThan(0);
     const kinds = await db().selectDistinct({ kind: usageEvents.kind }).from(usageEvents);
-    expect(kinds.map((k) => k.kind).sort()).toEqual(['click', 'copy_link', 'download', 'presented', 'view']);
+    // Shares: the demo's share links (demo-shares.ts).
+    expect(kinds.map((k) => k.kind).sort()).toEqual(['click', 'copy_link', 'download', 'presented', 'share', 'view']);
   });
 
   it('spreads events over the 90 days, with weekday peaks', async () => {
@@ -134,6 +135,21 @@ describe('npm run demo', () => {
     const found = await t.app.services.search.search((await t.app.services.auth.findUserByEmail('sam@demo.local'))!, { q: 'month-end reporting payback', limit: 10, offset: 0 });
     await t.app.services.usage.flush();
     expect(found.hits.map((h) => h.asset.title)).toContain('ROI calculator for finance leaders');
+  });
+
+  it('has share links read by prospects (one forwarded, one scanned, one unopened) and pitch kits', async () => {
+    const priya = await t.app.services.auth.findUserByEmail('priya@demo.local');
+    const links = await t.app.services.sharing.list((await t.app.services.auth.findUserByEmail('maya@demo.local'))!, true);
+    expect(links.length).toBeGreaterThanOrEqual(3);
+    expect(links.some((link) => link.visitCount === 0)).toBe(true);
+    const read = await t.app.services.sharing.detail(priya!, links.find((link) => link.recipient.startsWith('Dana'))!.id);
+    expect(read.visits.length).toBe(3);
+    expect(read.visits.some((visit) => visit.forwarded)).toBe(true);
+    expect(read.visits.every((visit) => visit.activeSec > 0 && visit.pages.length > 0)).toBe(true);
+    expect(read.bots.length).toBe(1);
+    expect((await t.app.services.notifications.list(priya!)).unread).toBeGreaterThan(0);
+    const kits = await t.app.services.kits.list(priya!);
+    expect(kits.find((kit) => kit.name === 'CFO — evaluation')?.assetIds.length).toBeGreaterThanOrEqual(2);
   });
 
   it('adds nothing on a second run', async () => {
