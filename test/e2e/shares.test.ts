@@ -88,23 +88,30 @@ describeInBrowser('share links in the browser', () => {
     await firstPage.waitFor();
     await expect.poll(() => firstPage.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await screenshot(reader, '72-share-public-page', { fullPage: false });
-    // Reads page 1 for a few seconds, scrolls to page 2 and reads it, then leaves (the last beat goes by sendBeacon).
+    const sky = await apiSession(e2e, people.sky.email);
+    const [created] = (await e2e.t.app.inject({ method: 'GET', url: '/api/shares', headers: sky })).json().items;
+    type Visit = { device: string; forwarded: boolean; pages: { page: number; activeSec: number }[] };
+    const visits = async () => (await e2e.t.app.inject({ method: 'GET', url: `/api/shares/${created.id}`, headers: sky })).json().visits as Visit[];
+    const pagesRead = async () => (await visits())[0]?.pages.filter((p) => p.activeSec > 0).map((p) => p.page).sort() ?? [];
+    // Reads page 1 for a few seconds, scrolls to page 2 and reads it: the heartbeats (every ~10 s) bring both.
     await reader.mouse.move(400, 300);
     await reader.waitForTimeout(3_000);
     await reader.getByRole('img', { name: 'Acme pricing deck, page 2 of 3' }).scrollIntoViewIfNeeded();
     await reader.mouse.wheel(0, 200);
     await reader.waitForTimeout(3_500);
+    await expect.poll(pagesRead, { timeout: 20_000, interval: 500 }).toEqual([1, 2]);
+    // Then page 3, and leaves: its seconds come by sendBeacon as the page goes.
+    await reader.getByRole('img', { name: 'Acme pricing deck, page 3 of 3' }).scrollIntoViewIfNeeded();
+    await reader.mouse.wheel(0, 200);
+    await reader.waitForTimeout(2_500);
     expect(await seriousViolations(reader)).toEqual([]);
     await reader.goto('about:blank');
+    await reader.waitForTimeout(1_000);
     await prospect.close();
     expect(errors).toEqual([]);
+    await expect.poll(pagesRead, { timeout: 15_000, interval: 500 }).toEqual([1, 2, 3]);
 
     // The sender's view: the visit, its device and the seconds on each page.
-    const sky = await apiSession(e2e, people.sky.email);
-    const [created] = (await e2e.t.app.inject({ method: 'GET', url: '/api/shares', headers: sky })).json().items;
-    type Visit = { device: string; forwarded: boolean; pages: { page: number; activeSec: number }[] };
-    const visits = async () => (await e2e.t.app.inject({ method: 'GET', url: `/api/shares/${created.id}`, headers: sky })).json().visits as Visit[];
-    await expect.poll(async () => (await visits())[0]?.pages.filter((p) => p.activeSec > 0).map((p) => p.page).sort(), { timeout: 10_000 }).toEqual([1, 2]);
     expect((await visits())[0]).toMatchObject({ device: 'Chrome on macOS', forwarded: false });
 
     // The sender is told under the bell, and the notification leads to the link's visits.
