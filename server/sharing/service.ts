@@ -243,7 +243,7 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
 
     /**
      * A heartbeat from a visit's page: adds the active time of each page read since the last beat (in all at most
-     * MAX_BEAT_MS, and no more than the time since the last beat), confirms the visit as a person's, and marks a
+     * MAX_BEAT_MS, and no more than the time that passed since the last beat), confirms the visit as a person's, and marks a
      * forward. A beat for another link's visit is ignored (false), and so are pages of assets the link does not
      * show now or pages they do not have.
      */
@@ -271,7 +271,8 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
 
       const shown = new Map((await assets.shownWithVersions(opened.principal, [...new Set(beat.pages.map((page) => page.assetId))]))
         .map((row) => [row.asset.id, row.version]));
-      let budget = Math.min(MAX_BEAT_MS, visit.confirmed ? at.getTime() - visit.lastSeenAt.getTime() + 2_000 : MAX_BEAT_MS);
+      // No more than the time since the last beat (or since the page was asked for): a flood of beats adds nothing.
+      let budget = Math.max(0, Math.min(MAX_BEAT_MS, at.getTime() - (visit.confirmed ? visit.lastSeenAt : visit.startedAt).getTime()));
       for (const read of beat.pages) {
         const version = shown.get(read.assetId);
         if (!version || read.page > pageCount(version)) continue;

@@ -187,6 +187,21 @@ describe('visits', () => {
     expect(detail.bots.map((b: { reason: string }) => b.reason)).toContainEqual(expect.stringContaining('automated'));
   });
 
+  it('slows a flood of heartbeats from one address (429), and counts no more time for it', async () => {
+    const link = await share();
+    const visitId = visitIdOf((await visit('GET', link.path, { ip: '198.51.100.66' })).body);
+    const beat = () => visit('POST', `${link.path}/beat`, { ip: '198.51.100.66', payload: { visitId, pages: [{ assetId: deck, page: 1, activeMs: 15_000 }], interacted: true } });
+    const codes: number[] = [];
+    for (let i = 0; i < 305; i++) codes.push((await beat()).statusCode);
+    expect(codes.slice(0, 200).every((code) => code === 204)).toBe(true);
+    expect(codes.at(-1)).toBe(429);
+    // However many beats came, the time counted is no more than the time that passed, plus a beat's allowance.
+    const [read] = (await api('GET', `/api/shares/${link.id}`, t.sales)).json().visits;
+    expect(read.pages[0].activeSec).toBeLessThanOrEqual(Math.ceil(MAX_BEAT_MS / 1000) + 10);
+    // Another address is not slowed by it.
+    expect((await visit('GET', link.path, { ip: '198.51.100.67' })).statusCode).toBe(200);
+  });
+
   it('ignores a heartbeat for another link’s visit and refuses one that is not JSON', async () => {
     const [a, b] = [await share(), await share()];
     const visitOfA = visitIdOf((await visit('GET', a.path)).body);
