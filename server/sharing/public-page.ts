@@ -39,6 +39,8 @@ const STYLE = `
   .meta { margin: 0 0 12px; color: var(--muted); font-size: 14px; }
   .page { margin: 0 0 12px; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; background: #fafbfc; }
   .page img, video { display: block; width: 100%; height: auto; }
+  /* A page keeps a page's shape before its picture arrives: the layout does not jump, and the page in view is known. */
+  .page img { aspect-ratio: auto 1 / 1.35; }
   .page figcaption { padding: 4px 8px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); }
   .download { display: inline-block; margin-top: 4px; padding: 8px 14px; border-radius: 6px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
   footer { text-align: center; color: var(--muted); font-size: 13px; padding: 0 12px 32px; }
@@ -68,12 +70,15 @@ const SCRIPT = `
     let best = null, most = 0;
     for (const [el, ratio] of ratios) if (ratio > most) { most = ratio; best = el; }
     tick();
-    current = best ? best.dataset.asset + ' ' + best.dataset.page : null;
+    current = best ? best.dataset.asset + ' ' + best.dataset.page + ' ' + best.dataset.version : null;
   }, { threshold: [0, 0.1, 0.25, 0.5, 0.75, 1] });
   document.querySelectorAll('[data-page]').forEach((el) => observer.observe(el));
   const send = (closing) => {
     tick();
-    const pages = [...pending].map(([key, ms]) => ({ assetId: key.split(' ')[0], page: Number(key.split(' ')[1]), activeMs: Math.round(ms) }));
+    const pages = [...pending].map(([key, ms]) => {
+      const [assetId, page, versionId] = key.split(' ');
+      return { assetId, page: Number(page), versionId, activeMs: Math.round(ms) };
+    });
     if (pages.length === 0 && !closing && sent) return;
     pending.clear();
     const body = JSON.stringify({ visitId, pages, interacted, automated: navigator.webdriver === true });
@@ -97,8 +102,8 @@ function assetSection(content: SharePageContent, { asset, version }: SharePageCo
   const pages = pageCount(version);
   const isVideo = version.mimeType.startsWith('video/');
   const shown = isVideo
-    ? `<figure class="page" data-asset="${asset.id}" data-page="1"><video controls preload="metadata" poster="${base}/pages/1" src="${base}/media"></video></figure>`
-    : Array.from({ length: pages }, (_, i) => `<figure class="page" data-asset="${asset.id}" data-page="${i + 1}">`
+    ? `<figure class="page" data-asset="${asset.id}" data-version="${version.id}" data-page="1"><video controls preload="metadata" poster="${base}/pages/1" src="${base}/media"></video></figure>`
+    : Array.from({ length: pages }, (_, i) => `<figure class="page" data-asset="${asset.id}" data-version="${version.id}" data-page="${i + 1}">`
       + `<img src="${base}/pages/${i + 1}" alt="${title}, page ${i + 1} of ${pages}" loading="${i < 2 && index === 0 ? 'eager' : 'lazy'}">`
       + (pages > 1 ? `<figcaption>Page ${i + 1} of ${pages}</figcaption>` : '') + '</figure>').join('');
   const download = content.allowDownload

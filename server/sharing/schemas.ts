@@ -65,6 +65,8 @@ export const HeartbeatBody = Type.Object({
     assetId: Uuid,
     page: Type.Integer({ minimum: 1, maximum: 100_000 }),
     activeMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+    /** The version the page shows (a page open since before a newer one was approved still shows the older). */
+    versionId: Type.Optional(Uuid),
   }, { additionalProperties: false }), { maxItems: 50 }),
   /** Someone scrolled, typed or touched since the page opened. */
   interacted: Type.Boolean(),

@@ -44,7 +44,7 @@ export interface OpenedShare {
 
 export interface VisitRequest { method: string; userAgent: string | undefined; address: string }
 
-export interface Heartbeat { visitId: string; pages: { assetId: string; page: number; activeMs: number }[]; interacted: boolean; automated?: boolean }
+export interface Heartbeat { visitId: string; pages: { assetId: string; page: number; activeMs: number; versionId?: string }[]; interacted: boolean; automated?: boolean }
 
 export interface SharingOptions {
   publicUrl: string;
@@ -278,10 +278,12 @@ export function sharingService(db: Db, assets: AssetService, usage: Pick<UsageSe
         if (!version || read.page > pageCount(version)) continue;
         const activeMs = Math.max(0, Math.min(read.activeMs, budget));
         budget -= activeMs;
-        const [row] = await db.insert(shareVisitPages).values({ visitId: visit.id, assetId: read.assetId, page: read.page, versionId: version.id, activeMs, lastAt: at })
+        // What was read is the version the page showed: one open since before a newer approval still shows the older.
+        const versionId = read.versionId ?? version.id;
+        const [row] = await db.insert(shareVisitPages).values({ visitId: visit.id, assetId: read.assetId, page: read.page, versionId, activeMs, lastAt: at })
           .onConflictDoUpdate({
             target: [shareVisitPages.visitId, shareVisitPages.assetId, shareVisitPages.page],
-            set: { activeMs: sql`${shareVisitPages.activeMs} + ${activeMs}`, versionId: version.id, lastAt: at },
+            set: { activeMs: sql`${shareVisitPages.activeMs} + ${activeMs}`, versionId, lastAt: at },
           }).returning({ firstSeen: sql<boolean>`xmax = 0` });
         // A visitor's first look at an asset in a visit is a view in the reports (a visitor counts as nobody in particular).
         if (row?.firstSeen) {

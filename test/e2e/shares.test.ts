@@ -23,6 +23,14 @@ async function prospectContext(browser: Browser, options: { viewport?: { width: 
   return context;
 }
 
+/** Scrolls a page's picture into view and waits until it is drawn (pages are rendered on their first request). */
+async function shownPicture(reader: Page, name: string) {
+  const picture = reader.getByRole('img', { name });
+  await picture.scrollIntoViewIfNeeded();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 20_000 }).toBe(true);
+  await picture.scrollIntoViewIfNeeded();
+}
+
 describeInBrowser('share links in the browser', () => {
   let e2e: E2E;
   let sender: BrowserContext;
@@ -96,12 +104,12 @@ describeInBrowser('share links in the browser', () => {
     // Reads page 1 for a few seconds, scrolls to page 2 and reads it: the heartbeats (every ~10 s) bring both.
     await reader.mouse.move(400, 300);
     await reader.waitForTimeout(3_000);
-    await reader.getByRole('img', { name: 'Acme pricing deck, page 2 of 3' }).scrollIntoViewIfNeeded();
+    await shownPicture(reader, 'Acme pricing deck, page 2 of 3');
     await reader.mouse.wheel(0, 200);
     await reader.waitForTimeout(3_500);
     await expect.poll(pagesRead, { timeout: 20_000, interval: 500 }).toEqual([1, 2]);
     // Then page 3, and leaves: its seconds come by sendBeacon as the page goes.
-    await reader.getByRole('img', { name: 'Acme pricing deck, page 3 of 3' }).scrollIntoViewIfNeeded();
+    await shownPicture(reader, 'Acme pricing deck, page 3 of 3');
     await reader.mouse.wheel(0, 200);
     await reader.waitForTimeout(2_500);
     expect(await seriousViolations(reader)).toEqual([]);
@@ -128,7 +136,7 @@ describeInBrowser('share links in the browser', () => {
     await expect(page.getByRole('img', { name: 'Active seconds on each page, over every visit' }).isVisible()).resolves.toBe(true);
     await screenshot(page, '74-my-shares');
     expect(await seriousViolations(page)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('gathers assets into a pitch kit from their pages, orders them, and shares the kit as one link', async () => {
     const marketing = await apiSession(e2e, people.marketing.email);
