@@ -8,7 +8,7 @@ import { rows } from '../../server/reports/measures.ts';
 import { MAX_BEAT_MS } from '../../server/sharing/service.ts';
 import { testApp, useTestApp } from '../support/app.ts';
 import { approvedAsset, upload } from '../support/assets.ts';
-import { multipart, pdf } from '../support/files.ts';
+import { mp4, multipart, pdf } from '../support/files.ts';
 
 const t = useTestApp({ signIn: ['marketing', 'approver', 'sales', 'admin'] });
 const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
@@ -99,6 +99,21 @@ describe('the public page', () => {
     expect((await visit('GET', `${link.path}/a/${deck}/file`)).statusCode).toBe(403);
     const other = await approvedAsset(t, t.marketing, t.approver, { title: 'Not on the link' });
     expect((await visit('GET', `${link.path}/a/${other}/pages/1`)).statusCode).toBe(404);
+  });
+
+  it('plays a video in the page from its file, in ranges, and plays nothing else', async () => {
+    const video = await approvedAsset(t, t.marketing, t.approver, { title: 'Product tour' }, { name: 'tour.mp4', content: mp4(42), type: 'video/mp4' });
+    const link = await share({ assetIds: [video, deck] });
+    const page = await visit('GET', link.path);
+    expect(page.body).toContain(`<video controls preload="metadata" poster="${link.path}/a/${video}/pages/1" src="${link.path}/a/${video}/media">`);
+    const part = await t.app.inject({ method: 'GET', url: `${link.path}/a/${video}/media`, headers: { range: 'bytes=0-9' } });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers['content-type']).toBe('video/mp4');
+    expect(part.headers['content-disposition']).toBe('inline');
+    expect(part.rawPayload).toHaveLength(10);
+    // Not a way round a read-only link: only video and audio play; the file of a document is not served.
+    expect((await visit('GET', `${link.path}/a/${deck}/media`)).statusCode).toBe(404);
+    expect((await visit('GET', `${link.path}/a/${deck}/file`)).statusCode).toBe(403);
   });
 
   it('offers downloads when allowed, counted for the visit and in the reports', async () => {
