@@ -105,6 +105,8 @@ function rolledDays({ rolled }: UsageSource): SQL {
 }
 
 const hasRolledDays = (source: UsageSource) => source.rolled.from < source.rolled.to;
+/** The source without its rolled-up days: its raw ranges alone. */
+const rawOnly = (source: UsageSource): UsageSource => ({ ...source, rolled: { ...source.rolled, to: source.rolled.from } });
 const kindSum = (kinds: readonly UsageKind[], table = 'usage') => sql.raw(kinds.map((kind) => `${table}.${kind}`).join(' + '));
 const assetFilter = (column: SQL, assetIds?: string[]) => (assetIds ? sql` and ${column} = any(${`{${assetIds.join(',')}}`}::uuid[])` : sql``);
 const kindColumns = (table: string) => sql.raw(EVENT_KINDS.map((kind) => `${table}.${kind}`).join(', '));
@@ -141,7 +143,8 @@ function rawUsageByDay(source: UsageSource, assetIds?: string[]): SQL {
  */
 export function assetFigures(source: UsageSource): SQL {
   const parts: SQL[] = [];
-  const daily = { ...source, rolled: source.span ? { ...source.rolled, to: source.rolled.from } : source.rolled };
+  // Read per day only what the span does not hold.
+  const daily = source.span ? rawOnly(source) : source;
   if (source.span) {
     parts.push(sql`select asset_id, ${kindColumns('usage_span_assets')}, opens, visitor_opens, uses, shown from usage_span_assets
       where from_day = ${source.span.from}::date and to_day = ${source.span.to}::date`);
@@ -184,8 +187,7 @@ export function dayTotals(source: UsageSource): SQL {
     parts.push(sql`select day, ${sql.raw(EVENT_KIND_COLUMNS)}, uses, searches, zero_result_searches from usage_day_totals where ${rolledDays(source)}`);
   }
   if (source.rawRanges.length) {
-    const raw = { ...source, rolled: { ...source.rolled, to: source.rolled.from } };
-    parts.push(sql`select usage.day, ${summedKinds}, (count(*) filter (where usage.used))::int, 0, 0 from ${countedUsage(raw)} group by usage.day`);
+    parts.push(sql`select usage.day, ${summedKinds}, (count(*) filter (where usage.used))::int, 0, 0 from ${countedUsage(rawOnly(source))} group by usage.day`);
     const zeros = sql.raw(EVENT_KINDS.map(() => '0').join(', '));
     parts.push(sql`select (search_log.at at time zone 'UTC')::date, ${zeros}, 0, count(*)::int, (count(*) filter (where search_log.result_count = 0))::int
       from search_log where ${countedSearch} and ${inRanges(sql`search_log.at`, source.rawRanges)} group by 1`);
