@@ -2,6 +2,7 @@
 // are here; the SQL is in store.ts, what a token may reach in token-scope.ts, and invites in invites.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { batchedReads } from '../db/batched-reads.ts';
 import type { Db, Tx } from '../db/client.ts';
 import type { users } from '../db/schema.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors.ts';
@@ -46,6 +47,9 @@ export function checkPassword(password: string) {
 }
 
 export function authService(db: Db, throttle = new LoginThrottle(), sessionCache = new SessionCache()) {
+  /** Sessions not remembered, read together with the others missed in the same moment (batched-reads.ts). */
+  const liveSession = batchedReads((hashes: string[]) => store.findLiveSessions(db, hashes, new Date()));
+
   /**
    * Sessions ended or users changed: this process forgets what it remembers of sessions at once, and the others when
    * the NOTIFY arrives (sent inside `tx`, it is delivered at its commit). See session-cache.ts.
@@ -182,7 +186,7 @@ export function authService(db: Db, throttle = new LoginThrottle(), sessionCache
       const remembered = sessionCache.get(hashed);
       if (remembered) return remembered;
       const ticket = sessionCache.ticket();
-      const row = await store.findLiveSession(db, hashed, new Date());
+      const row = await liveSession(hashed);
       if (!row) return undefined;
       const user = userView(row.user);
       sessionCache.set(ticket, hashed, user, row.expiresAt);

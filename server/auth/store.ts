@@ -1,7 +1,7 @@
 // The auth domain's statements: reads and writes of users, sessions, API tokens and invites, so that service.ts and
 // invites.ts read as the workflow. Each takes the database or the caller's transaction and a token's hash, never the
 // token; none decides a rule (who may change whom, when a password is good enough, when sign-ins end: the services).
-import { and, asc, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { apiTokens, invites, sessions, users } from '../db/schema.ts';
 import { normalisedEmail } from './email.ts';
@@ -65,11 +65,12 @@ export async function deleteSession(tx: Tx, tokenHash: string): Promise<void> {
 }
 
 /** The user of a session that has not expired by `now`, if that user is not disabled; with the session's end. */
-export async function findLiveSession(db: Db, tokenHash: string, now: Date): Promise<{ user: UserRow; expiresAt: Date } | undefined> {
-  const [row] = await db.select({ user: users, expiresAt: sessions.expiresAt }).from(sessions)
+/** The sessions of these token hashes that have not expired, of enabled users, by token hash. */
+export async function findLiveSessions(db: Db, tokenHashes: string[], now: Date): Promise<Map<string, { user: UserRow; expiresAt: Date }>> {
+  const rows = await db.select({ tokenHash: sessions.tokenHash, user: users, expiresAt: sessions.expiresAt }).from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.disabled, false)));
-  return row;
+    .where(and(inArray(sessions.tokenHash, tokenHashes), gt(sessions.expiresAt, now), eq(users.disabled, false)));
+  return new Map(rows.map(({ tokenHash, ...row }) => [tokenHash, row]));
 }
 
 /** Deletes every session of the user but the one hashed as `keepSessionHash`, and every API token of the user. */
