@@ -30,6 +30,7 @@ import reportRoutes from './reports/routes.ts';
 import searchRoutes from './search/routes.ts';
 import publicShareRoutes from './sharing/public-routes.ts';
 import sharingRoutes from './sharing/routes.ts';
+import feedbackRoutes from './feedback/routes.ts';
 import notificationRoutes from './notifications/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
@@ -142,6 +143,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(sharingRoutes, { services });
   await app.register(publicShareRoutes, { services });
   await app.register(notificationRoutes, { services });
+  await app.register(feedbackRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload), () => {

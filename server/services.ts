@@ -12,6 +12,7 @@ import { reportService } from './reports/service.ts';
 import { searchService } from './search/service.ts';
 import { kitService } from './sharing/kits.ts';
 import { SHARE_DIGEST_JOB, sharingService } from './sharing/service.ts';
+import { feedbackService } from './feedback/service.ts';
 import { notificationService } from './notifications/service.ts';
 import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
@@ -40,17 +41,18 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   processing.onProcessed((event) => search.assetChanged(event.assetId));
   // A relabelled term ("CFO" → "Chief Financial Officer") is searched by its new label at once.
   taxonomy.onTermChanged((facet, slug) => search.termChanged(facet, slug));
-  const reports = reportService(db, usage);
+  const notifications = notificationService(db);
+  const feedback = feedbackService(db, assets, taxonomy, notifications.notify);
+  const reports = reportService(db, usage, { feedback });
   // Every minute, the days that ended or were written since are rolled up: a report reads them from the rollup.
   jobs.register(ROLLUP_JOB, () => rollUpUsage(db).then(() => undefined));
   jobs.schedule(ROLLUP_JOB, { everyMs: ROLLUP_EVERY_MS });
-  const notifications = notificationService(db);
   const kits = kitService(db, assets);
   const sharing = sharingService(db, assets, usage, { publicUrl: config.publicUrl, kits, notify: notifications.notify });
   // Once a day, each sender hears what happened on their links.
   jobs.register(SHARE_DIGEST_JOB, () => sharing.sendDigests().then(() => undefined));
   jobs.schedule(SHARE_DIGEST_JOB, { everyMs: 86_400_000 });
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications };
+  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications, feedback };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -377,6 +377,27 @@ export const notifications = pgTable('notifications', {
   readAt: ts('read_at'),
 }, (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)]);
 
+/**
+ * "Helped / didn't help" from the field (feedback/), each with the moment's context: who, on which version, for which
+ * persona, stage, industry and opportunity. A person may say it again later (after the deal closed): every one is
+ * kept, and a person's latest on an asset is their verdict in the counts.
+ */
+export const assetFeedback = pgTable('asset_feedback', {
+  id: id(),
+  assetId: uuid('asset_id').notNull().references(() => assets.id, { onDelete: 'cascade' }),
+  versionId: uuid('version_id'),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  helpful: boolean('helpful').notNull(),
+  comment: text('comment'),
+  /** Taxonomy slugs, checked when given. */
+  persona: text('persona'),
+  stage: text('stage'),
+  industry: text('industry'),
+  /** The opportunity's externalId in the CRM. */
+  opportunity: text('opportunity'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [index('asset_feedback_asset_idx').on(t.assetId, t.createdAt)]);
+
 /** Durable background work (thumbnails, text extraction), claimed with FOR UPDATE SKIP LOCKED. */
 export const jobs = pgTable('jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -1,5 +1,5 @@
 // Notifications: one in-app centre for everything the product tells a person (a link first opened, the daily digest
-// of their links; later: a request done, "it exists now"). Other domains call notify(); the person reads them under
+// of their links, new feedback on one's asset; later: a request done, "it exists now"). Other domains call notify(); the person reads them under
 // the bell and marks them read. A notification with a key is made once, however often it is asked for.
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/roles.ts';
@@ -41,6 +41,7 @@ export function notificationService(db: Db) {
         items: items.map((row) => ({
           id: row.id, kind: row.kind, title: row.title, body: row.body, link: row.link,
           createdAt: row.createdAt.toISOString(), readAt: row.readAt?.toISOString() ?? null,
+          text: row.body ? `${row.title} — ${row.body}` : row.title, at: row.createdAt.toISOString(), read: row.readAt !== null,
         })),
       };
     },

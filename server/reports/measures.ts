@@ -5,7 +5,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { liveForSales } from '../access/visibility.ts';
 import { hasTerm } from '../assets/queries.ts';
-import type { Db, Tx } from '../db/client.ts';
 import { EVENT_KINDS, USE_KINDS, type UsageKind } from '../usage/uses.ts';
 import type { CellFilter, ReportWindow } from './window.ts';
 
@@ -80,12 +79,5 @@ export function epochMs(expression: SQL): SQL {
 
 export const dateOf = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
-/**
- * Runs a report statement and returns its rows. Counts are cast to int and times to epochMs in the statements, so
- * both drivers give the same JavaScript values.
- */
-export async function rows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
-  const result: unknown = await db.execute(query);
-  // postgres.js answers an array of rows, PGlite an object holding them.
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
+// Report statements cast counts to int and times to epochMs, so both drivers give the same JavaScript values.
+export { rows } from '../db/rows.ts';

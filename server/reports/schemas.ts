@@ -61,7 +61,10 @@ export const UnusedList = Type.Object({
 export const AssetUsageList = Type.Object({
   scoreFormula: Type.String(), minUses: Count, total: Count,
   items: Type.Array(Type.Object({
-    asset: ReportAssetSchema, uses: Count, views: Count, downloads: Count, shares: Count, shareOpens: Count, uniqueUsers: Count, lastUsedAt: Nullable(Time),
+    asset: ReportAssetSchema, uses: Count, views: Count, downloads: Count, shares: Count, shareOpens: Count,
+    helpful: Type.Integer({ minimum: 0, description: "People whose latest feedback in the window says it helped" }),
+    notHelpful: Type.Integer({ minimum: 0, description: "People whose latest feedback in the window says it didn't help" }),
+    uniqueUsers: Count, lastUsedAt: Nullable(Time),
     score: Nullable(Type.Number({ minimum: 0 })),
     cell: Type.Object({ persona: Nullable(Type.String()), stage: Nullable(Type.String()) }),
   })),

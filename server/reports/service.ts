@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import type { FeedbackService } from '../feedback/service.ts';
 import type { UsageService } from '../usage/service.ts';
 import { withAssets, type ReportAsset, type WithAsset } from './asset-refs.ts';
 import { assetUsage, MIN_USES_FOR_SCORE, scoreFormula, type AssetSort, type AssetUsage } from './assets.ts';
@@ -35,7 +36,7 @@ const assetColumns = <Row extends { asset: ReportAsset }>(): CsvColumn<Row>[] =>
 
 const unusedJson = ({ approvedAt, lastUsedAt, expiresAt, ...rest }: WithAsset<UnusedAsset>) =>
   ({ ...rest, approvedAt: iso(approvedAt)!, lastUsedAt: iso(lastUsedAt), expiresAt: iso(expiresAt) });
-const assetUsageJson = ({ lastUsedAt, ...rest }: WithAsset<AssetUsage>) => ({ ...rest, lastUsedAt: iso(lastUsedAt) });
+const assetUsageJson = ({ lastUsedAt, ...rest }: WithAsset<AssetUsage & { helpful: number; notHelpful: number }>) => ({ ...rest, lastUsedAt: iso(lastUsedAt) });
 const hintJson = ({ expiresAt, ...rest }: WithAsset<Hint>) => ({ ...rest, expiresAt: iso(expiresAt) });
 
 export interface ReportServiceOptions {
@@ -43,12 +44,20 @@ export interface ReportServiceOptions {
   now?: () => Date;
   /** Read the daily rollup where it is current (true); false reads the raw events alone (the benchmark's baseline). */
   rollup?: boolean;
+  /** Feedback's counts per asset, for the per-asset report's helpful / notHelpful columns (0 without). */
+  feedback?: Pick<FeedbackService, 'counts'>;
 }
 
 export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, options: ReportServiceOptions = {}) {
   const windowOf = (days: number) => reportWindow(days, options.now?.());
   /** Where the last `days` days' usage is read from, on `db` (the report's transaction). */
   const source = (db: Db, days: number) => usageSource(db, windowOf(days), { rollup: options.rollup });
+
+  /** Each asset's feedback in the window, read on `db` (the report's transaction): the people whose latest word is helped / didn't help. */
+  async function withFeedback<Row extends { assetId: string }>(db: Db, items: Row[], days: number): Promise<(Row & { helpful: number; notHelpful: number })[]> {
+    const counts = options.feedback ? await options.feedback.counts(items.map((item) => item.assetId), windowOf(days).from, db) : new Map();
+    return items.map((item) => ({ ...item, helpful: counts.get(item.assetId)?.helpful ?? 0, notHelpful: counts.get(item.assetId)?.notHelpful ?? 0 }));
+  }
 
   /** Rows with their assets, CSV_PAGE at a time. */
   async function* pagesWithAssets<Row extends { assetId: string }>(rows: Row[]) {
@@ -88,13 +97,14 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
 
     async assets(days: number, cell: CellFilter, sort: AssetSort, limit: number) {
       const { items, total } = await assetUsage(db, await source(db, days), cell, sort, { limit });
-      return { scoreFormula: scoreFormula(days), minUses: MIN_USES_FOR_SCORE, total, items: (await withAssets(db, items)).map(assetUsageJson) };
+      return { scoreFormula: scoreFormula(days), minUses: MIN_USES_FOR_SCORE, total, items: (await withAssets(db, await withFeedback(db, items, days))).map(assetUsageJson) };
     },
 
     async assetsCsv(days: number, cell: CellFilter, sort: AssetSort): Promise<Readable> {
-      const { items } = await assetUsage(db, await source(db, days), cell, sort);
+      const { items: listed } = await assetUsage(db, await source(db, days), cell, sort);
+      const items = await withFeedback(db, listed, days);
       return csvStream([
-        ...assetColumns<WithAsset<AssetUsage>>(),
+        ...assetColumns<WithAsset<AssetUsage & { helpful: number; notHelpful: number }>>(),
         { header: 'cellPersona', value: (row) => row.cell.persona },
         { header: 'cellStage', value: (row) => row.cell.stage },
         { header: 'uses', value: (row) => row.uses },
@@ -102,6 +112,8 @@ export function reportService(db: Db, usage: Pick<UsageService, 'flush'>, option
         { header: 'downloads', value: (row) => row.downloads },
         { header: 'shares', value: (row) => row.shares },
         { header: 'shareOpens', value: (row) => row.shareOpens },
+        { header: 'helpful', value: (row) => row.helpful },
+        { header: 'notHelpful', value: (row) => row.notHelpful },
         { header: 'uniqueUsers', value: (row) => row.uniqueUsers },
         { header: 'lastUsedAt', value: (row) => row.lastUsedAt },
         { header: 'score', value: (row) => row.score },

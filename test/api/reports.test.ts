@@ -285,10 +285,10 @@ describe('per-asset usage and score', () => {
 
   it('streams as CSV', async () => {
     const { lines } = await s.csv('assets');
-    expect(lines[0]).toBe('assetId,title,kind,owner,personas,stages,cellPersona,cellStage,uses,views,downloads,shares,shareOpens,uniqueUsers,lastUsedAt,score');
+    expect(lines[0]).toBe('assetId,title,kind,owner,personas,stages,cellPersona,cellStage,uses,views,downloads,shares,shareOpens,helpful,notHelpful,uniqueUsers,lastUsedAt,score');
     expect(lines).toHaveLength(8);
-    expect(lines[1]).toMatch(new RegExp(`^${cells.six},Alpha,image,${s.owner},cfo; cio,purchase,cfo,purchase,6,1,7,0,0,6,[^,]+,2$`));
-    expect(lines[7]).toMatch(/,Golf,.*,0,0,0,0,0,0,,$/);
+    expect(lines[1]).toMatch(new RegExp(`^${cells.six},Alpha,image,${s.owner},cfo; cio,purchase,cfo,purchase,6,1,7,0,0,0,0,6,[^,]+,2$`));
+    expect(lines[7]).toMatch(/,Golf,.*,0,0,0,0,0,0,0,0,,$/);
   });
 });
 

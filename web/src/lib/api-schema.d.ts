@@ -1707,6 +1707,10 @@ export interface paths {
                                 downloads: number;
                                 shares: number;
                                 shareOpens: number;
+                                /** @description People whose latest feedback in the window says it helped */
+                                helpful: number;
+                                /** @description People whose latest feedback in the window says it didn't help */
+                                notHelpful: number;
                                 uniqueUsers: number;
                                 /** Format: date-time */
                                 lastUsedAt: string | null;
@@ -2341,6 +2345,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssetFeedback"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Whether it helped */
+                        helpful: boolean;
+                        /** @description What worked or what was missing; kept as text */
+                        comment?: string;
+                        context?: components["schemas"]["FeedbackContext"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Feedback"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/feedback/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyFeedback"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2408,6 +2552,12 @@ export interface components {
             versions?: components["schemas"]["VersionDetail"][];
             pendingChanges?: components["schemas"]["PendingChanges"] | null;
         };
+        /** AssetFeedback */
+        AssetFeedback: {
+            counts: components["schemas"]["FeedbackCounts"];
+            /** @description Newest first, at most 200 */
+            items: components["schemas"]["Feedback"][];
+        };
         /** AssetList */
         AssetList: {
             items: components["schemas"]["Asset"][];
@@ -2471,6 +2621,45 @@ export interface components {
             value: string;
             label: string;
             count: number;
+        };
+        /** Feedback */
+        Feedback: {
+            id: string;
+            assetId: string;
+            versionId: string | null;
+            helpful: boolean;
+            comment: string | null;
+            context: {
+                persona: string | null;
+                stage: string | null;
+                industry: string | null;
+                opportunity: string | null;
+            };
+            user: {
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** FeedbackContext */
+        FeedbackContext: {
+            /** @description A persona term's slug */
+            persona?: string;
+            /** @description A stage term's slug */
+            stage?: string;
+            /** @description A industry term's slug */
+            industry?: string;
+            /** @description The CRM opportunity's external id (letters, digits and _ . : / # -) */
+            opportunity?: string;
+        };
+        /**
+         * FeedbackCounts
+         * @description People whose latest word on the asset is 'helped' / 'didn't help'
+         */
+        FeedbackCounts: {
+            helpful: number;
+            notHelpful: number;
         };
         /** FieldChange */
         FieldChange: {
@@ -2550,6 +2739,10 @@ export interface components {
             /** @enum {unknown} */
             role: "sales" | "marketing" | "approver" | "admin";
         };
+        /** MyFeedback */
+        MyFeedback: {
+            feedback: components["schemas"]["Feedback"] | null;
+        };
         /** Notification */
         Notification: {
             id: string;
@@ -2561,6 +2754,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             readAt: string | null;
+            /** @description The title, and the body after a dash */
+            text: string;
+            /** Format: date-time */
+            at: string;
+            read: boolean;
         };
         /** OpenInvite */
         OpenInvite: {
