@@ -74,6 +74,9 @@ export type ShareDetail = Schemas['ShareDetail'];
 export type NewShare = RequestBody<'/api/shares', 'post'>;
 export type Kit = Schemas['Kit'];
 export type Notification = Schemas['Notification'];
+export type Feedback = Schemas['Feedback'];
+export type AssetFeedback = Schemas['AssetFeedback'];
+export type NewFeedback = RequestBody<'/api/assets/{id}/feedback', 'post'>;
 
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
@@ -280,6 +283,11 @@ export const api = {
   createKit: (kit: RequestBody<'/api/collections', 'post'>) => request<Kit>('POST', '/api/collections', kit),
   updateKit: (id: string, changes: RequestBody<'/api/collections/{id}', 'patch'>) => request<Kit>('PATCH', `/api/collections/${encodeURIComponent(id)}`, changes),
   deleteKit: (id: string) => request<void>('DELETE', `/api/collections/${encodeURIComponent(id)}`),
+
+  // Feedback
+  giveFeedback: (assetId: string, feedback: NewFeedback) => request<Feedback>('POST', `/api/assets/${encodeURIComponent(assetId)}/feedback`, feedback),
+  myFeedback: (assetId: string) => request<Reply<'/api/assets/{id}/feedback/mine', 'get'>>('GET', `/api/assets/${encodeURIComponent(assetId)}/feedback/mine`).then((r) => r.feedback),
+  assetFeedback: (assetId: string) => request<AssetFeedback>('GET', `/api/assets/${encodeURIComponent(assetId)}/feedback`),
 
   // Notifications
   notifications: () => request<Reply<'/api/notifications', 'get'>>('GET', '/api/notifications'),

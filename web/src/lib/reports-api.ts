@@ -33,6 +33,8 @@ export interface UnusedAsset {
 export type AssetSort = '-uses' | 'uses' | '-lastUsedAt' | 'title';
 export interface AssetUsage {
   asset: ReportAsset; uses: number; views: number; downloads: number; shares: number; shareOpens: number; uniqueUsers: number;
+  /** People whose latest feedback in the window says it helped / didn't. */
+  helpful: number; notHelpful: number;
   lastUsedAt: string | null;
   /** Uses against the median of its persona × stage cell; null below `minUses`. */
   score: number | null;
