@@ -31,6 +31,7 @@ import searchRoutes from './search/routes.ts';
 import publicShareRoutes from './sharing/public-routes.ts';
 import sharingRoutes from './sharing/routes.ts';
 import feedbackRoutes from './feedback/routes.ts';
+import requestRoutes from './requests/routes.ts';
 import notificationRoutes from './notifications/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(publicShareRoutes, { services });
   await app.register(notificationRoutes, { services });
   await app.register(feedbackRoutes, { services });
+  await app.register(requestRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload), () => {
@@ -186,6 +188,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   }
   app.addHook('onClose', async () => {
     await services.collector.stop();
+    await services.watches.close();
     await services.search.close();
     // The database may already be gone (that is one reason to close); stopping must still finish.
     await unlistenSearch().catch(() => {});

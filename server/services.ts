@@ -14,6 +14,9 @@ import { kitService } from './sharing/kits.ts';
 import { SHARE_DIGEST_JOB, sharingService } from './sharing/service.ts';
 import { feedbackService } from './feedback/service.ts';
 import { notificationService } from './notifications/service.ts';
+import { failedSearchBacklog } from './requests/backlog.ts';
+import { requestService } from './requests/service.ts';
+import { WATCH_CHECK_EVERY_MS, WATCH_CHECK_JOB, watchService } from './requests/watches.ts';
 import { blobCollector } from './storage/blob-collector.ts';
 import { type BlobStore, localBlobStore } from './storage/blob-store.ts';
 import { taxonomyService } from './taxonomy/service.ts';
@@ -52,7 +55,26 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
   // Once a day, each sender hears what happened on their links.
   jobs.register(SHARE_DIGEST_JOB, () => sharing.sendDigests().then(() => undefined));
   jobs.schedule(SHARE_DIGEST_JOB, { everyMs: 86_400_000 });
-  return { config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications, feedback };
+  const requests = requestService(db, assets, taxonomy, usage, notifications.notify);
+  const watches = watchService(db, search, usage, notifications.notify);
+  // What an asset going live or being read may now answer: watched searches (checked once a burst settles), and
+  // requests done with that asset, told once it is approved. The periodic check catches other processes' changes.
+  assets.onChange(async (change) => {
+    watches.assetsChanged();
+    if (change.action !== 'approved') return;
+    await requests.announceEnded().catch((e) => console.warn(`requests: telling how they ended failed (${(e as Error).message}); the periodic check retries`));
+  });
+  processing.onProcessed(() => watches.assetsChanged());
+  jobs.register(WATCH_CHECK_JOB, async () => {
+    await requests.announceEnded();
+    await watches.check();
+  });
+  jobs.schedule(WATCH_CHECK_JOB, { everyMs: WATCH_CHECK_EVERY_MS });
+  const backlog = (days: number, limit: number) => failedSearchBacklog(db, search, days, limit);
+  return {
+    config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications,
+    feedback, requests, watches, backlog,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -429,3 +429,59 @@ export const searchLog = pgTable('search_log', {
   counted: boolean('counted').notNull().default(true),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [index('search_log_at_idx').on(t.at)]);
+
+/**
+ * Content sales asked for and did not find (requests/): from an empty search (its words kept, as the log ages), a
+ * coverage cell or anywhere. Marketing moves it open → planned → done | declined, names who owns it and links the
+ * asset that fulfils it; a duplicate is merged into another (its votes move there).
+ */
+export const contentRequests = pgTable('content_requests', {
+  id: id(),
+  requesterId: uuid('requester_id').references(() => users.id, { onDelete: 'set null' }),
+  description: text('description').notNull(),
+  /** Taxonomy slugs, checked when given. */
+  persona: text('persona'),
+  stage: text('stage'),
+  /** The requester's search that found nothing (search_log.id; no key: the log may be pruned) and its words. */
+  queryId: uuid('query_id'),
+  query: text('query'),
+  status: text('status', { enum: ['open', 'planned', 'done', 'declined'] }).notNull().default('open'),
+  /** Who in marketing took it on. */
+  ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+  comment: text('comment'),
+  /** The asset that fulfils it. */
+  assetId: uuid('asset_id').references(() => assets.id, { onDelete: 'set null' }),
+  mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => contentRequests.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  /**
+   * When its people were told how it ended. A request done with an asset not yet live is told once the asset is
+   * approved (requests/announce.ts), so nobody follows a link to nothing.
+   */
+  announcedAt: ts('announced_at'),
+}, (t) => [index('content_requests_status_idx').on(t.status, t.createdAt)]);
+
+/** "Me too" on a request: one per person; the requester's is the first. */
+export const requestVotes = pgTable('request_votes', {
+  requestId: uuid('request_id').notNull().references(() => contentRequests.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.requestId, t.userId] }), index('request_votes_user_idx').on(t.userId)]);
+
+/**
+ * "Tell me when this exists": a person's search, asked again as they would ask it whenever assets go live, until it
+ * finds one it did not find then (requests/watches.ts).
+ */
+export const searchWatches = pgTable('search_watches', {
+  id: id(),
+  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  queryId: uuid('query_id').notNull(),
+  query: text('query').notNull(),
+  filters: jsonb('filters').$type<Record<string, string[]>>().notNull(),
+  /** What the search showed when watched: these do not count as new. */
+  knownAssetIds: uuid('known_asset_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  createdAt: createdAt(),
+  /** When it was last asked again, and when it found something (then it is done). */
+  checkedAt: ts('checked_at'),
+  notifiedAt: ts('notified_at'),
+}, (t) => [uniqueIndex('search_watches_user_query_idx').on(t.userId, t.queryId), index('search_watches_pending_idx').on(t.notifiedAt)]);

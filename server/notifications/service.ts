@@ -1,9 +1,9 @@
 // Notifications: one in-app centre for everything the product tells a person (a link first opened, the daily digest
-// of their links, new feedback on one's asset; later: a request done, "it exists now"). Other domains call notify(); the person reads them under
-// the bell and marks them read. A notification with a key is made once, however often it is asked for.
+// of their links, new feedback on one's asset, a request done or declined, "it exists now"). Other domains call
+// notify(); the person reads them under the bell and marks them read. A notification with a key is made once, however often it is asked for.
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/roles.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { notifications } from '../db/schema.ts';
 
 export interface NewNotification {
@@ -21,9 +21,12 @@ const LIST_LIMIT = 50;
 
 export function notificationService(db: Db) {
   return {
-    /** Tells a person something; false when a notification with its key exists already. */
-    async notify(userId: string, notification: NewNotification): Promise<boolean> {
-      const inserted = await db.insert(notifications).values({
+    /**
+     * Tells a person something; false when a notification with its key exists already. `on`: the caller's
+     * transaction, when what it tells must be told exactly when that commits.
+     */
+    async notify(userId: string, notification: NewNotification, on: Db | Tx = db): Promise<boolean> {
+      const inserted = await on.insert(notifications).values({
         userId, kind: notification.kind, title: notification.title, body: notification.body ?? null,
         link: notification.link ?? null, key: notification.key ?? null,
       }).onConflictDoNothing({ target: notifications.key }).returning({ id: notifications.id });

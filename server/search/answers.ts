@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { KINDS } from '../assets/file-type.ts';
 import { toAssetJson } from '../assets/queries.ts';
 import type { AssetJson } from '../assets/schemas.ts';
-import { audienceOf } from '../access/visibility.ts';
+import { audienceOf, type Viewer } from '../access/visibility.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import { Invalid } from '../errors.ts';
 import type { FacetKey, TaxonomyService } from '../taxonomy/service.ts';
@@ -165,6 +165,20 @@ export function searchAnswers(state: SearchState, taxonomy: TaxonomyService, usa
           asset, score: hit.score, snippet: cut, matchesAll: hit.matchesAll,
           usage: { last30Days: hit.usage.last30Days, people30Days: hit.usage.people30Days },
         })),
+      };
+    },
+
+    /**
+     * What a search would find for this viewer now, without logging it as a search: how many, and the top hits'
+     * asset ids with titles (a watch asks its query again with it; the backlog asks whether a topic finds anything).
+     */
+    async peek(viewer: Viewer, params: SearchParams, limit = SHOWN_LOGGED): Promise<{ total: number; hits: { id: string; title: string }[] }> {
+      await whenBuilt();
+      const filters = await checkedFilters(params);
+      const outcome = index.query({ query: parseQuery(params.q ?? ''), audience: audienceOf(viewer), filters, limit, offset: 0, now: Date.now() });
+      return {
+        total: outcome.total,
+        hits: outcome.hits.map((hit) => ({ id: hit.assetId, title: state.sources.get(hit.assetId)?.row.title ?? '' })),
       };
     },
 

@@ -79,6 +79,7 @@ export function searchService(database: Database, taxonomy: TaxonomyService, usa
     resync: (): Promise<number> => live.resync(),
 
     search: answers.search,
+    peek: answers.peek,
     suggest: answers.suggest,
 
     /** Saves the index to the snapshot file if it changed since it was last saved (and is built). */

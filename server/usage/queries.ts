@@ -128,3 +128,9 @@ export async function assetsUsedSince(db: Db, afterId: number): Promise<{ assetI
   for (const row of rows) lastEventId = Math.max(lastEventId, Number(row.lastId));
   return { assetIds: rows.filter((row) => row.used).map((row) => row.assetId), lastEventId };
 }
+
+/** One logged search, when it is this person's. */
+export async function findSearchOf(db: Db, queryId: string, userId: string) {
+  const [row] = await db.select().from(searchLog).where(and(eq(searchLog.id, queryId), eq(searchLog.userId, userId)));
+  return row;
+}

@@ -4,7 +4,7 @@ import { countsAsUse } from '../access/visibility.ts';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Db } from '../db/client.ts';
 import { burstFilter } from './bursts.ts';
-import { assetsUsedSince, usageFigures } from './queries.ts';
+import { assetsUsedSince, findSearchOf, usageFigures } from './queries.ts';
 import type { UsageKind } from './uses.ts';
 import { usageWriteBuffer, type WriteBufferOptions } from './write-buffer.ts';
 
@@ -53,6 +53,12 @@ export function usageService(db: Db, options: UsageServiceOptions = {}) {
     async assetsUsedSince(afterId: number) {
       await buffer.flush();
       return assetsUsedSince(db, afterId);
+    },
+
+    /** A person's own logged search (this process's last ones included), or undefined. */
+    async searchOf(user: CurrentUser, queryId: string) {
+      await buffer.flush();
+      return findSearchOf(db, queryId, user.id);
     },
 
     /** Writes what was recorded and logged until now (it is otherwise written within 50 ms). */

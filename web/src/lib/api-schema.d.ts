@@ -2485,6 +2485,367 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    status?: "open" | "planned" | "done" | "declined";
+                    /** @description Only the requests one asked for or voted on */
+                    mine?: boolean;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RequestList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What is missing; kept as text */
+                        description: string;
+                        /** @description A persona term's slug */
+                        persona?: string;
+                        /** @description A stage term's slug */
+                        stage?: string;
+                        /**
+                         * Format: uuid
+                         * @description The requester's search that found nothing (its words and filters are linked)
+                         */
+                        queryId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentRequest"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/backlog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description the window: the last N days, ending now (1–730) */
+                    days: number;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Backlog"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentRequest"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status?: "open" | "planned" | "done" | "declined";
+                        /**
+                         * Format: uuid
+                         * @description The asset that fulfils it
+                         */
+                        assetId?: string | null;
+                        /** @description Marketing's word to the requesters; kept as text */
+                        comment?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Who in marketing takes it on
+                         */
+                        ownerId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Merge this duplicate into that request: its votes move there
+                         */
+                        mergeInto?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContentRequest"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/requests/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RequestVote"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RequestVote"];
+                    };
+                };
+            };
+        };
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/searches/{queryId}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    queryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchWatch"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchWatch"];
+                    };
+                };
+            };
+        };
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    queryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/searches/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchWatchList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2586,6 +2947,75 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** Backlog */
+        Backlog: {
+            items: components["schemas"]["BacklogTopic"][];
+        };
+        /** BacklogTopic */
+        BacklogTopic: {
+            /** @description The words, as most people typed them */
+            topic: string;
+            /** @description Every spelling, most frequent first */
+            queries: string[];
+            searchers: number;
+            searches: number;
+            /** @description Of the searches, how many found nothing (the rest found something nobody opened) */
+            noResults: number;
+            persona: string | null;
+            stage: string | null;
+            /** Format: date-time */
+            lastAt: string;
+            /** @description People waiting to be told it exists */
+            watchers: number;
+            /** @description Live assets the query finds today, as sales would search it */
+            findsNow: number;
+            request: {
+                id: string;
+                /** @enum {unknown} */
+                status: "open" | "planned" | "done" | "declined";
+                votes: number;
+            } | null;
+        };
+        /** ContentRequest */
+        ContentRequest: {
+            id: string;
+            description: string;
+            persona: string | null;
+            stage: string | null;
+            /** @description The words of the search that found nothing */
+            query: string | null;
+            queryId: string | null;
+            /** @enum {unknown} */
+            status: "open" | "planned" | "done" | "declined";
+            owner: {
+                id: string;
+                name: string;
+            } | null;
+            comment: string | null;
+            /** @description Shown to sales once it is live */
+            asset: {
+                id: string;
+                title: string;
+            } | null;
+            requester: {
+                id: string;
+                name: string;
+                disabled: boolean;
+            } | null;
+            votes: number;
+            /** @description Whether the one asking has voted (or asked) */
+            voted: boolean;
+            mergedInto: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When its people were told it is done or declined
+             */
+            announcedAt: string | null;
         };
         /** CreatedAsset */
         CreatedAsset: components["schemas"]["Asset"] & {
@@ -2793,6 +3223,15 @@ export interface components {
                 at: string;
             } | null;
         };
+        /** RequestList */
+        RequestList: {
+            items: components["schemas"]["ContentRequest"][];
+        };
+        /** RequestVote */
+        RequestVote: {
+            requestId: string;
+            votes: number;
+        };
         /** SearchHit */
         SearchHit: {
             asset: components["schemas"]["Asset"];
@@ -2834,6 +3273,23 @@ export interface components {
                 start: number;
                 end: number;
             }[];
+        };
+        /** SearchWatch */
+        SearchWatch: {
+            id: string;
+            queryId: string;
+            query: string;
+            filters: {
+                [key: string]: string[];
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            notifiedAt: string | null;
+        };
+        /** SearchWatchList */
+        SearchWatchList: {
+            items: components["schemas"]["SearchWatch"][];
         };
         /** ShareDetail */
         ShareDetail: components["schemas"]["ShareSummary"] & {

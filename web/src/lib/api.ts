@@ -77,6 +77,13 @@ export type Notification = Schemas['Notification'];
 export type Feedback = Schemas['Feedback'];
 export type AssetFeedback = Schemas['AssetFeedback'];
 export type NewFeedback = RequestBody<'/api/assets/{id}/feedback', 'post'>;
+export type ContentRequest = Schemas['ContentRequest'];
+export type RequestStatus = ContentRequest['status'];
+export const REQUEST_STATUSES = everyValueOf<RequestStatus>()(['open', 'planned', 'done', 'declined']);
+export type NewContentRequest = RequestBody<'/api/requests', 'post'>;
+export type RequestPatch = RequestBody<'/api/requests/{id}', 'patch'>;
+export type BacklogTopic = Schemas['BacklogTopic'];
+export type SearchWatch = Schemas['SearchWatch'];
 
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
@@ -288,6 +295,17 @@ export const api = {
   giveFeedback: (assetId: string, feedback: NewFeedback) => request<Feedback>('POST', `/api/assets/${encodeURIComponent(assetId)}/feedback`, feedback),
   myFeedback: (assetId: string) => request<Reply<'/api/assets/{id}/feedback/mine', 'get'>>('GET', `/api/assets/${encodeURIComponent(assetId)}/feedback/mine`).then((r) => r.feedback),
   assetFeedback: (assetId: string) => request<AssetFeedback>('GET', `/api/assets/${encodeURIComponent(assetId)}/feedback`),
+
+  // Content requests, the failed-search backlog, watched searches
+  requests: (filter: { status?: RequestStatus; mine?: boolean } = {}) =>
+    request<Reply<'/api/requests', 'get'>>('GET', `/api/requests${queryString({ status: filter.status, mine: filter.mine ? 'true' : undefined })}`).then((r) => r.items),
+  createRequest: (body: NewContentRequest) => request<ContentRequest>('POST', '/api/requests', body),
+  updateRequest: (id: string, patch: RequestPatch) => request<ContentRequest>('PATCH', `/api/requests/${encodeURIComponent(id)}`, patch),
+  voteRequest: (id: string) => request<Reply<'/api/requests/{id}/votes', 'post', 201>>('POST', `/api/requests/${encodeURIComponent(id)}/votes`),
+  unvoteRequest: (id: string) => request<void>('DELETE', `/api/requests/${encodeURIComponent(id)}/votes`),
+  backlog: (days = 30) => request<Reply<'/api/requests/backlog', 'get'>>('GET', `/api/requests/backlog${queryString({ days })}`).then((r) => r.items),
+  watchSearch: (queryId: string) => request<SearchWatch>('POST', `/api/searches/${encodeURIComponent(queryId)}/watch`),
+  unwatchSearch: (queryId: string) => request<void>('DELETE', `/api/searches/${encodeURIComponent(queryId)}/watch`),
 
   // Notifications
   notifications: () => request<Reply<'/api/notifications', 'get'>>('GET', '/api/notifications'),

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'reports' }
   | { page: 'shares' }
   | { page: 'kits' }
+  | { page: 'requests' }
   | { page: 'admin-users' }
   | { page: 'admin-taxonomy' }
   | { page: 'account' }
@@ -24,6 +25,7 @@ export function match(path: string): Route {
   if (clean === '/reports') return { page: 'reports' };
   if (clean === '/shares') return { page: 'shares' };
   if (clean === '/kits') return { page: 'kits' };
+  if (clean === '/requests') return { page: 'requests' };
   if (clean === '/admin' || clean === '/admin/users') return { page: 'admin-users' };
   if (clean === '/admin/taxonomy') return { page: 'admin-taxonomy' };
   if (clean === '/account') return { page: 'account' };
