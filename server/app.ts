@@ -32,6 +32,7 @@ import publicShareRoutes from './sharing/public-routes.ts';
 import sharingRoutes from './sharing/routes.ts';
 import feedbackRoutes from './feedback/routes.ts';
 import requestRoutes from './requests/routes.ts';
+import influenceRoutes from './influence/routes.ts';
 import notificationRoutes from './notifications/routes.ts';
 import { SEARCH_CHANNEL, SearchClosed } from './search/service.ts';
 
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, database?: Database, logStream?: 
   await app.register(notificationRoutes, { services });
   await app.register(feedbackRoutes, { services });
   await app.register(requestRoutes, { services });
+  await app.register(influenceRoutes, { services });
 
   // Other processes on the same PostgreSQL announce their asset changes here; listen before building so none is missed.
   const unlistenSearch = await db.listen(SEARCH_CHANNEL, (payload) => void services.search.remoteChange(payload), () => {

@@ -13,6 +13,7 @@ import { searchService } from './search/service.ts';
 import { kitService } from './sharing/kits.ts';
 import { SHARE_DIGEST_JOB, sharingService } from './sharing/service.ts';
 import { feedbackService } from './feedback/service.ts';
+import { influenceService } from './influence/service.ts';
 import { notificationService } from './notifications/service.ts';
 import { failedSearchBacklog } from './requests/backlog.ts';
 import { requestService } from './requests/service.ts';
@@ -70,10 +71,11 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
     await watches.check();
   });
   jobs.schedule(WATCH_CHECK_JOB, { everyMs: WATCH_CHECK_EVERY_MS });
+  const influence = influenceService(db);
   const backlog = (days: number, limit: number) => failedSearchBacklog(db, search, days, limit);
   return {
     config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications,
-    feedback, requests, watches, backlog,
+    feedback, requests, watches, backlog, influence,
   };
 }
 

@@ -1,7 +1,7 @@
 // The one source of truth for the database; drizzle-kit generates drizzle/*.sql from it.
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn, bigint, bigserial, boolean, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, real, text,
+  type AnyPgColumn, bigint, bigserial, boolean, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, real, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { PendingChanges } from '../assets/changes.ts';
@@ -300,7 +300,7 @@ export const shares = pgTable('shares', {
   expiresAt: ts('expires_at'),
   revokedAt: ts('revoked_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('shares_sender_idx').on(t.senderId, t.createdAt)]);
+}, (t) => [index('shares_sender_idx').on(t.senderId, t.createdAt), index('shares_opportunity_idx').on(t.opportunity)]);
 
 /** The assets of a share, in the order the sender gave them. */
 export const shareAssets = pgTable('share_assets', {
@@ -485,3 +485,22 @@ export const searchWatches = pgTable('search_watches', {
   checkedAt: ts('checked_at'),
   notifiedAt: ts('notified_at'),
 }, (t) => [uniqueIndex('search_watches_user_query_idx').on(t.userId, t.queryId), index('search_watches_pending_idx').on(t.notifiedAt)]);
+
+/**
+ * Deals from the CRM (influence/), posted one by one or imported as CSV, keyed by the CRM's id: a share carrying the
+ * same `opportunity` ties its assets to the deal's outcome.
+ */
+export const opportunities = pgTable('opportunities', {
+  externalId: text('external_id').primaryKey(),
+  name: text('name').notNull(),
+  /** In `currency`'s units, exact (numeric, read as a string). */
+  amount: numeric('amount', { precision: 18, scale: 2 }).notNull(),
+  /** ISO 4217, upper case. */
+  currency: text('currency').notNull(),
+  /** The CRM's own stage name. */
+  stage: text('stage').notNull(),
+  outcome: text('outcome', { enum: ['won', 'lost', 'open'] }).notNull(),
+  closedAt: ts('closed_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('opportunities_closed_idx').on(t.outcome, t.closedAt)]);

@@ -1,9 +1,8 @@
 // HTTP for the reports (marketing and up): each route validates its window and filters, asks the report service,
 // and answers JSON or, with ?format=csv, a streamed CSV file.
-import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
 import { requireRole } from '../auth/guards.ts';
+import { sendCsv } from '../http/csv-reply.ts';
 import type { Services } from '../services.ts';
 import {
   AssetsQuery, AssetUsageList, Coverage, CoverageQuery, Hints, HintsQuery, SearchAnalytics, SearchesQuery, Summary, SummaryQuery, Trend,
@@ -12,14 +11,6 @@ import {
 
 const tags = ['reports'];
 const marketingAndUp = requireRole('marketing');
-
-/** Sends a report's CSV as a download named for the report and its window. */
-function sendCsv(reply: FastifyReply, report: string, days: number, csv: Readable) {
-  return reply.type('text/csv; charset=utf-8')
-    .header('Content-Disposition', `attachment; filename="${report}-${days}d-${new Date().toISOString().slice(0, 10)}.csv"`)
-    .header('Cache-Control', 'no-store')
-    .send(csv);
-}
 
 const reportRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { reports } }) => {
   app.get('/api/reports/summary', {

@@ -2846,6 +2846,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The CRM's id; the same as a share's `opportunity` */
+                        externalId: string;
+                        name: string;
+                        /** @description At most 2 decimals, in `currency` */
+                        amount: number | string;
+                        /** @description ISO 4217, e.g. EUR */
+                        currency: string;
+                        /** @description The CRM's stage name */
+                        stage: string;
+                        /** @enum {unknown} */
+                        outcome: "won" | "lost" | "open";
+                        /** @description A date or date-time; a won or lost deal without it closed now */
+                        closedAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/opportunities/{externalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    externalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/opportunities/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A text/csv body with a header row: externalId, name, amount, currency, stage, outcome, and optionally closedAt. */
+        post: {
+            parameters: {
+                query: {
+                    /** @description Import none when any row is bad (default: import the good rows) */
+                    allOrNothing: boolean;
+                    /** @description Only check: the summary before importing */
+                    dryRun: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpportunityImport"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/influence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    /** @description deals closed in the last N days (1–730), and open ones */
+                    days: number;
+                    /** @description One asset only */
+                    assetId?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Influence"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3109,6 +3290,44 @@ export interface components {
             code: "password-protected" | "damaged" | "unreadable";
             message: string;
         };
+        /** Influence */
+        Influence: {
+            days: number;
+            /** @description The currency revenueWon is in: the one most won deals are in */
+            currency: string | null;
+            minDeals: number;
+            rankedBy: string;
+            items: {
+                asset: {
+                    id: string;
+                    title: string;
+                    /** @enum {unknown} */
+                    kind: "document" | "presentation" | "spreadsheet" | "image" | "video" | "audio" | "archive" | "other";
+                    owner: {
+                        id: string;
+                        name: string;
+                    };
+                    personas: string[];
+                    stages: string[];
+                    thumbnailUrl: string | null;
+                };
+                wonDeals: number;
+                lostDeals: number;
+                openDeals: number;
+                closedDeals: number;
+                revenueWon: number;
+                /** @description Won revenue in other currencies */
+                otherRevenueWon: {
+                    [key: string]: number;
+                };
+                /** @description won ÷ closed deals */
+                winRate: number | null;
+                /** @description The 95 % Wilson lower bound of the win rate: what ranks */
+                winRateLow: number;
+                /** @description Backed by enough closed deals to be ranked */
+                ranked: boolean;
+            }[];
+        };
         /** Invite */
         Invite: {
             id: string;
@@ -3197,6 +3416,43 @@ export interface components {
             /** @enum {unknown} */
             role: "sales" | "marketing" | "approver" | "admin";
             expiresAt: string;
+        };
+        /** Opportunity */
+        Opportunity: {
+            externalId: string;
+            name: string;
+            amount: number;
+            currency: string;
+            stage: string;
+            /** @enum {unknown} */
+            outcome: "won" | "lost" | "open";
+            /** Format: date-time */
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** OpportunityImport */
+        OpportunityImport: {
+            /**
+             * @description good-rows: the good rows were imported; none: nothing was (a dry run, or all-or-nothing with bad rows)
+             * @enum {unknown}
+             */
+            mode: "good-rows" | "none";
+            rows: number;
+            /** @description Good rows (one per externalId) */
+            valid: number;
+            imported: number;
+            created: number;
+            updated: number;
+            /** @description The first 1000 */
+            rejected: {
+                /** @description As a spreadsheet numbers it: the header is row 1 */
+                row: number;
+                reason: string;
+            }[];
+            rejectedCount: number;
         };
         /**
          * PendingChanges
