@@ -84,6 +84,8 @@ export type NewContentRequest = RequestBody<'/api/requests', 'post'>;
 export type RequestPatch = RequestBody<'/api/requests/{id}', 'patch'>;
 export type BacklogTopic = Schemas['BacklogTopic'];
 export type SearchWatch = Schemas['SearchWatch'];
+export type OpportunityImport = Schemas['OpportunityImport'];
+export type InfluenceReport = Schemas['Influence'];
 
 export type EventKind = RequestBody<'/api/events', 'post'>['kind'];
 
@@ -179,12 +181,14 @@ export interface UploadHandle<T> {
  * Sends a multipart form with XMLHttpRequest, because fetch reports no upload progress.
  * `onProgress` gets the fraction sent, 0..1.
  */
-function sendForm<T>(url: string, form: FormData, onProgress: (fraction: number) => void): UploadHandle<T> {
+/** POSTs a form or a file with upload progress (fetch cannot report it); `contentType` for a bare file. */
+function sendForm<T>(url: string, form: FormData | Blob, onProgress: (fraction: number) => void, contentType?: string): UploadHandle<T> {
   const xhr = new XMLHttpRequest();
   const done = new Promise<T>((resolve, reject) => {
     xhr.open('POST', url);
     xhr.responseType = 'text';
     xhr.setRequestHeader('accept', 'application/json');
+    if (contentType) xhr.setRequestHeader('content-type', contentType);
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     });
@@ -306,6 +310,11 @@ export const api = {
   backlog: (days = 30) => request<Reply<'/api/requests/backlog', 'get'>>('GET', `/api/requests/backlog${queryString({ days })}`).then((r) => r.items),
   watchSearch: (queryId: string) => request<SearchWatch>('POST', `/api/searches/${encodeURIComponent(queryId)}/watch`),
   unwatchSearch: (queryId: string) => request<void>('DELETE', `/api/searches/${encodeURIComponent(queryId)}/watch`),
+
+  // Deals from the CRM
+  /** `dryRun`: only the summary of what would be imported; `allOrNothing`: nothing when a row is bad. */
+  importOpportunities: (file: File, options: { dryRun: boolean; allOrNothing: boolean }, onProgress: (fraction: number) => void) =>
+    sendForm<OpportunityImport>(`/api/opportunities/import${queryString({ dryRun: String(options.dryRun), allOrNothing: String(options.allOrNothing) })}`, file, onProgress, 'text/csv'),
 
   // Notifications
   notifications: () => request<Reply<'/api/notifications', 'get'>>('GET', '/api/notifications'),

@@ -1,7 +1,9 @@
 // The reports' client (API.md "Reports", issue 16): what the dashboard asks for, typed as the server answers it,
 // and the two one-click actions its hints offer. Requests go through api.ts's `request`, so errors and an ended
 // session behave as everywhere else.
-import { api, request, type Asset, type Kind, type UserRef } from './api.ts';
+import { api, request, type Asset, type InfluenceReport, type Kind, type UserRef } from './api.ts';
+
+export type { InfluenceReport };
 
 /** The windows the dashboard offers, in days; the server takes any 1–730. */
 export const REPORT_WINDOWS = [30, 90, 180, 365] as const;
@@ -73,7 +75,7 @@ export interface HintsReport { items: Hint[]; total: number }
 export interface CellFilter { persona: string; stage: string }
 
 /** The reports that answer a CSV file as well. */
-export type ListReport = 'unused' | 'assets' | 'searches' | 'trend' | 'hints' | 'coverage';
+export type ListReport = 'unused' | 'assets' | 'searches' | 'trend' | 'hints' | 'coverage' | 'influence';
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -93,6 +95,8 @@ export const reports = {
   searches: (days: number, cell?: CellFilter, signal?: AbortSignal) => get<SearchReport>('searches', { days, ...cell }, signal),
   trend: (days: number, interval: TrendInterval, signal?: AbortSignal) => get<Trend>('trend', { days, interval }, signal),
   hints: (days: number, signal?: AbortSignal) => get<HintsReport>('hints', { days }, signal),
+  /** Deals the assets were shared in; one asset's with `assetId`. */
+  influence: (days: number, assetId?: string, signal?: AbortSignal) => get<InfluenceReport>('influence', { days, assetId }, signal),
 
   /** The link of a report's CSV download (the browser's own download, with the session cookie). */
   csvUrl: (report: ListReport, days: number, extra: Record<string, string | undefined> = {}) =>
