@@ -71,7 +71,7 @@ export function createServices(config: Config, database: Database, blobs: BlobSt
     await watches.check();
   });
   jobs.schedule(WATCH_CHECK_JOB, { everyMs: WATCH_CHECK_EVERY_MS });
-  const influence = influenceService(db);
+  const influence = influenceService(db, notifications.notify);
   const backlog = (days: number, limit: number) => failedSearchBacklog(db, search, days, limit);
   return {
     config, database, blobs, collector, auth, invites, taxonomy, assets, usage, jobs, processing, search, reports, sharing, kits, notifications,

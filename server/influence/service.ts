@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { opportunities } from '../db/schema.ts';
 import { rows } from '../db/rows.ts';
 import { Invalid, NotFound } from '../errors.ts';
+import type { NotificationService } from '../notifications/service.ts';
 import { withAssets } from '../reports/asset-refs.ts';
 import { readOpportunityCsv } from './import.ts';
 import { checkOpportunity, type OpportunityFields, type OpportunityRow } from './opportunity.ts';
@@ -65,13 +66,46 @@ export function winRateLowerBound(won: number, closed: number): number {
 
 interface DealRow { asset_id: string; currency: string; won: number; lost: number; open: number; revenue_won: string | null; last_at: string | Date | null }
 
-export function influenceService(db: Db) {
+/** What the senders of a closed deal's shares are asked: did what you shared help? */
+interface ClosedDealShare { sender_id: string; external_id: string; name: string; outcome: 'won' | 'lost'; asset_id: string; title: string; assets: number }
+
+export function influenceService(db: Db, notify: NotificationService['notify']) {
+  /**
+   * When deals close, whoever shared content in them is asked, under the bell, whether it helped — the moment the
+   * field knows. Once per deal, outcome and person, however often the deal is imported again.
+   */
+  async function askSenders(closed: OpportunityRow[]) {
+    if (closed.length === 0) return;
+    const shared = await rows<ClosedDealShare>(db, sql`
+      select distinct on (shares.sender_id, o.external_id) shares.sender_id, o.external_id, o.name, o.outcome, share_assets.asset_id, assets.title,
+        (select count(distinct sa.asset_id)::int from shares s join share_assets sa on sa.share_id = s.id
+          where s.opportunity = o.external_id and s.sender_id = shares.sender_id) as assets
+      from opportunities o
+      join shares on shares.opportunity = o.external_id and shares.created_at <= o.closed_at
+      join share_assets on share_assets.share_id = shares.id
+      join assets on assets.id = share_assets.asset_id
+      join users on users.id = shares.sender_id and not users.disabled
+      where o.external_id in (select value from json_array_elements_text(${JSON.stringify(closed.map((row) => row.externalId))}::json))
+        and o.outcome in ('won', 'lost')
+      order by shares.sender_id, o.external_id, share_assets.position`);
+    for (const share of shared) {
+      const others = share.assets > 1 ? ` and ${share.assets - 1} more` : '';
+      await notify(share.sender_id, {
+        kind: 'deal-closed', key: `deal-closed:${share.external_id}:${share.outcome}:${share.sender_id}`,
+        title: `"${share.name}" was ${share.outcome}`,
+        body: `You shared "${share.title}"${others} in it. Did it help? Say so on the asset's page.`,
+        link: `/assets/${share.asset_id}`,
+      });
+    }
+  }
+
   return {
     /** Records a deal, or brings it up to date: created tells which (201 or 200). */
     async record(input: OpportunityFields) {
       const checked = checkOpportunity(input);
       if (!checked.ok) throw new Invalid(`${checked.field} ${checked.reason}`, 'INVALID_OPPORTUNITY');
       const created = (await upsert(db, [checked.row])) > 0;
+      await askSenders(checked.row.outcome === 'open' ? [] : [checked.row]);
       return { created, opportunity: await this.get(checked.row.externalId) };
     },
 
@@ -89,6 +123,7 @@ export function influenceService(db: Db) {
       const read = await readOpportunityCsv(body, MAX_CSV_BYTES);
       const writes = !options.dryRun && (read.rejectedCount === 0 || !options.allOrNothing) && read.rows.length > 0;
       const created = writes ? await (options.allOrNothing ? db.transaction((tx) => upsert(tx, read.rows)) : upsert(db, read.rows)) : 0;
+      if (writes) await askSenders(read.rows.filter((row) => row.outcome !== 'open'));
       return {
         mode: (writes ? 'good-rows' : 'none') as ImportMode,
         rows: read.read, valid: read.rows.length,

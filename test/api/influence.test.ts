@@ -146,4 +146,13 @@ describe('the influence report', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/reports/influence', headers: t.sales })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/reports/influence?days=0', headers: t.marketing })).statusCode).toBe(400);
   });
+
+  it('asks whoever shared content in a deal, once it closes, whether it helped — once per deal and outcome', async () => {
+    expect((await post(t.marketing, deal('INF-1', 'won', 10000, { closedAt: new Date(Date.now() + 60_000).toISOString() }))).statusCode).toBe(200);
+    const told = ((await t.app.inject({ method: 'GET', url: '/api/notifications', headers: t.sales })).json().items as { kind: string; text: string; link: string }[])
+      .filter((n) => n.kind === 'deal-closed');
+    expect(told.map((n) => n.text.split(' — ')[0]).sort()).toEqual(['"Deal INF-1" was won', '"Deal INF-2" was won', '"Deal INF-3" was lost']);
+    const first = told.find((n) => n.text.startsWith('"Deal INF-1"'))!;
+    expect(first).toMatchObject({ link: `/assets/${deck}`, text: expect.stringContaining('You shared "Pricing deck" and 1 more in it. Did it help?') });
+  });
 });
