@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { defineCommand, UsageError } from './command.ts';
 import { docxDocument, pdfDocument, pngPicture, pptxDeck, type DocumentContent } from './demo-content.ts';
 import { generateHistory, insertHistory, seededRandom, type HistoryPerson, type MadeAsset } from './demo-history.ts';
+import { addDemoFieldVoice } from './demo-field.ts';
 import { addDemoShares } from './demo-shares.ts';
 import { DEMO_PASSWORD, LIBRARY, PEOPLE, type DemoAsset } from './demo-library.ts';
 
@@ -139,13 +140,15 @@ export default defineCommand({
       const history = generateHistory(library, historyPeople, now, seededRandom(HISTORY_SEED));
       await insertHistory(services.database.db, history, (line) => out.progress(line));
       const shared = await addDemoShares(services, library, people, now);
+      const field = await addDemoFieldVoice(services, library, people, now);
       // The search index ranks by freshness and use: it learns of the new dates now, and of the use at its next refresh.
       for (const { id } of library) await search.assetChanged(id);
       if (host === 'server') await search.refreshUsage();
 
       const live = library.filter((a) => a.liveFrom && !a.liveUntil).length;
       out.print(`demo data created in ${((Date.now() - started) / 1000).toFixed(1)} s: ${PEOPLE.length} people, ${library.length} assets (${live} live), `
-        + `${history.events.length} usage events and ${history.searches.length} searches over 90 days, ${shared.links} share links and ${shared.kits} pitch kits; `
+        + `${history.events.length} usage events and ${history.searches.length} searches over 90 days, ${shared.links} share links and ${shared.kits} pitch kits, `
+        + `${field.feedback} pieces of feedback, ${field.requests} content requests and ${field.deals} CRM deals; `
         + 'sign in as one of:');
     }
     for (const person of PEOPLE) out.print(`  ${person.email.padEnd(20)} ${DEMO_PASSWORD}   (${person.role})`);

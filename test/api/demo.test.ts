@@ -152,6 +152,23 @@ describe('npm run demo', () => {
     expect(kits.find((kit) => kit.name === 'CFO — evaluation')?.assetIds.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("has the field's voice: feedback, requests from failed searches (one planned, one done), a watched search, and deals for the influence report", async () => {
+    const maya = (await t.app.services.auth.findUserByEmail('maya@demo.local'))!;
+    const requests = (await t.app.services.requests.list(maya, { limit: 50 })).items;
+    expect(requests.length).toBeGreaterThanOrEqual(3);
+    expect(requests.filter((r) => r.query)).not.toEqual([]);
+    expect(requests.map((r) => r.status)).toEqual(expect.arrayContaining(['planned', 'done']));
+    expect(requests.some((r) => r.votes > 1)).toBe(true);
+    const influence = await t.app.services.influence.report(90);
+    expect(influence.items.some((item) => item.wonDeals > 0)).toBe(true);
+    expect(influence.items.some((item) => item.lostDeals > 0)).toBe(true);
+    const backlog = await t.app.services.backlog(90, 50);
+    expect(backlog.length).toBeGreaterThan(0);
+    expect(backlog.some((topic) => topic.request !== null)).toBe(true);
+    const top = (await t.app.services.reports.assets(90, {}, '-uses', 5)).items;
+    expect(top.some((item) => item.helpful > 0)).toBe(true);
+  });
+
   it('adds nothing on a second run', async () => {
     const counts = async () => Promise.all([assets, assetVersions, usageEvents, searchLog, users].map(async (table) => (await db().select({ n: count() }).from(table))[0]!.n));
     const before = await counts();
