@@ -169,16 +169,17 @@ export function searchAnswers(state: SearchState, taxonomy: TaxonomyService, usa
     },
 
     /**
-     * What a search would find for this viewer now, without logging it as a search: how many, and the top hits'
-     * asset ids with titles (a watch asks its query again with it; the backlog asks whether a topic finds anything).
+     * What a search would find for this viewer now, without logging it as a search: how many assets match every
+     * word, and the top of them with titles (a watch asks its query again with it; the backlog asks whether a topic
+     * finds anything). Hits matching only some words do not count: "drone delivery pitch" is not answered by any pitch.
      */
     async peek(viewer: Viewer, params: SearchParams, limit = SHOWN_LOGGED): Promise<{ total: number; hits: { id: string; title: string }[] }> {
       await whenBuilt();
       const filters = await checkedFilters(params);
       const outcome = index.query({ query: parseQuery(params.q ?? ''), audience: audienceOf(viewer), filters, limit, offset: 0, now: Date.now() });
       return {
-        total: outcome.total,
-        hits: outcome.hits.map((hit) => ({ id: hit.assetId, title: state.sources.get(hit.assetId)?.row.title ?? '' })),
+        total: outcome.total - outcome.partialCount,
+        hits: outcome.hits.filter((hit) => hit.matchesAll).map((hit) => ({ id: hit.assetId, title: state.sources.get(hit.assetId)?.row.title ?? '' })),
       };
     },
 

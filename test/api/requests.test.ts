@@ -198,6 +198,18 @@ describe('the failed-search backlog and "tell me when this exists"', () => {
     expect(backlog.find((item) => item.topic.toLowerCase() === 'zebra onboarding')).toMatchObject({ findsNow: 1 });
   });
 
+  it('is not answered by an asset matching only some of its words', async () => {
+    const search = await searchFor(colleague, 'yak shearing manual');
+    expect((await api('POST', `/api/searches/${search.queryId}/watch`, colleague)).statusCode).toBe(201);
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Onboarding manual' });
+    await t.app.services.watches.check();
+    const found = () => notificationsOf(colleague).then((all) => all.filter((n) => n.text.includes('yak shearing manual')));
+    expect(await found()).toEqual([]);
+    await approvedAsset(t, t.marketing, t.approver, { title: 'Yak shearing: the manual' });
+    await t.app.services.watches.check();
+    expect(await found()).toHaveLength(1);
+  });
+
   it('a search answered by an asset that was already live is not news', async () => {
     const live = await approvedAsset(t, t.marketing, t.approver, { title: 'Quokka field guide' });
     const search = await searchFor(t.sales, 'quokka');
