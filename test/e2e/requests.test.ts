@@ -6,14 +6,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { upload } from '../support/assets.ts';
 import { seriousViolations } from '../support/axe.ts';
-import { apiSession, describeInBrowser, screenshot, signIn, startE2E, type E2E } from '../support/e2e-browser.ts';
+import { apiSession, describeInBrowser, screenshot, signIn, startE2E, TEAM, type E2E } from '../support/e2e-browser.ts';
 import { pdf } from '../support/files.ts';
 
-const people = {
-  approver: { email: 'alex@example.com', name: 'Alex Approver', role: 'approver' },
-  marketing: { email: 'max@example.com', name: 'Max Marketing', role: 'marketing' },
-  sky: { email: 'sky@example.com', name: 'Sky Sales', role: 'sales' },
-} as const;
+const people = TEAM;
 
 describeInBrowser('content requests in the browser', () => {
   let e2e: E2E;

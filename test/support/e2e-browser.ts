@@ -32,6 +32,13 @@ export function describeInBrowser(name: string, suite: () => void): void {
 
 export interface Person { email: string; name: string; role: Role }
 
+/** The team of the journeys from the field back to marketing (feedback, requests, influence). */
+export const TEAM = {
+  approver: { email: 'alex@example.com', name: 'Alex Approver', role: 'approver' },
+  marketing: { email: 'max@example.com', name: 'Max Marketing', role: 'marketing' },
+  sky: { email: 'sky@example.com', name: 'Sky Sales', role: 'sales' },
+} as const satisfies Record<string, Person>;
+
 export interface E2E {
   t: TestApp;
   baseUrl: string;
