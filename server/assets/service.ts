@@ -1,8 +1,9 @@
 // The asset workflow: upload, edit, review, archive, delete, and what each viewer is shown. The rules are here;
 // the SQL is in store.ts, and who sees what in access/visibility.ts.
 import type { SQL } from 'drizzle-orm';
-import { downloadableVersion, isLive, seesWorkInProgress, shownVersionId, statusCondition, visibleTo, type Viewer } from '../access/visibility.ts';
+import { downloadableVersion, isLive, mayView, seesWorkInProgress, shownVersionId, statusCondition, visibleTo, type Viewer } from '../access/visibility.ts';
 import { hasRole, type CurrentUser } from '../auth/roles.ts';
+import { batchedReads } from '../db/batched-reads.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import type { BlobCollector } from '../storage/blob-collector.ts';
@@ -48,6 +49,11 @@ function statusAfterEdit(row: AssetRow, awaitsReview: boolean): Status {
 
 export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomyService, collector: BlobCollector, options: AssetServiceOptions = {}) {
   const listeners: AssetChangeListener[] = [];
+  /**
+   * Who may see an asset, read for every event reported in the same moment at once (a usage event is checked against
+   * it, and events come in crowds); judged in memory by the same rule as the SQL (access/visibility.ts).
+   */
+  const visibilityOf = batchedReads(async (ids: string[]) => new Map((await store.findVisibility(db, ids)).map((row) => [row.id, row])));
   const versionHooks: VersionCreatedHook[] = [];
   const notify = async (change: Parameters<AssetChangeListener>[0]) => {
     for (const listener of listeners) await listener(change);
@@ -447,6 +453,12 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
      * Of these assets, the ones the user may see, each with the id of the version they are shown: what a usage event
      * is about. One query for a whole batch of events.
      */
+    /** The version of this asset the user is shown (null: none yet), or undefined when they may not see it. */
+    async shownVersion(user: Viewer, id: string): Promise<string | null | undefined> {
+      const row = await visibilityOf(id);
+      return row && mayView(user, row, Date.now()) ? shownVersionId(user, row) : undefined;
+    },
+
     async shownVersions(user: Viewer, ids: string[]): Promise<Map<string, string | null>> {
       const rows = await store.findVersionIds(db, [...new Set(ids)], visibleTo(user));
       return new Map(rows.map((row) => [row.id, shownVersionId(user, row)]));

@@ -26,6 +26,14 @@ export async function findVersionIds(db: Conn, ids: string[], condition: SQL | u
     .from(assets).where(and(inArray(assets.id, ids), condition));
 }
 
+/** The fields that decide who may see these assets (access/visibility.ts VisibilityFields), with their versions. */
+export async function findVisibility(db: Conn, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select({
+    id: assets.id, status: assets.status, expiresAt: assets.expiresAt, currentVersionId: assets.currentVersionId, approvedVersionId: assets.approvedVersionId,
+  }).from(assets).where(inArray(assets.id, ids));
+}
+
 /** These assets (those that exist), whole rows. */
 export async function findAssets(db: Conn, ids: string[]): Promise<AssetRow[]> {
   if (ids.length === 0) return [];

@@ -52,7 +52,7 @@ const usageRoutes: FastifyPluginAsyncTypebox<UsageRoutesOptions> = async (app, {
   }, async (req, reply) => {
     const user = userOf(req);
     // Only assets the user can see: events about hidden assets are a 404 like everything else.
-    const versionId = (await assets.shownVersions(user, [req.body.assetId])).get(req.body.assetId);
+    const versionId = await assets.shownVersion(user, req.body.assetId);
     if (versionId === undefined) throw new NotFound('no such asset', 'ASSET_NOT_FOUND');
     await usage.record(user, { ...req.body, versionId });
     return reply.code(202).send({ accepted: true });
