@@ -136,6 +136,14 @@ describeInBrowser('share links in the browser', () => {
     await expect(page.getByRole('img', { name: 'Active seconds on each page, over every visit' }).isVisible()).resolves.toBe(true);
     await screenshot(page, '74-my-shares');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // After the conversation the sender says whether it helped, right there, with the link's deal as context.
+    const prompt = detail.getByRole('region', { name: 'Feedback on Acme pricing deck' });
+    await prompt.getByRole('button', { name: 'Helped' }).click();
+    await prompt.getByText('You said it helped').waitFor();
+    await expect(prompt.getByLabel('Opportunity').inputValue()).resolves.toBe('OPP-1042');
+    await prompt.scrollIntoViewIfNeeded();
+    await screenshot(page, '79-share-feedback', { fullPage: false });
   }, 120_000);
 
   it('gathers assets into a pitch kit from their pages, orders them, and shares the kit as one link', async () => {
