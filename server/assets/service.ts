@@ -449,16 +449,16 @@ export function assetService(db: Db, blobStore: BlobStore, taxonomy: TaxonomySer
     },
 
     /** The version a user may download: sales only the approved one, marketing any. */
-    /**
-     * Of these assets, the ones the user may see, each with the id of the version they are shown: what a usage event
-     * is about. One query for a whole batch of events.
-     */
     /** The version of this asset the user is shown (null: none yet), or undefined when they may not see it. */
     async shownVersion(user: Viewer, id: string): Promise<string | null | undefined> {
       const row = await visibilityOf(id);
       return row && mayView(user, row, Date.now()) ? shownVersionId(user, row) : undefined;
     },
 
+    /**
+     * Of these assets, the ones the user may see, each with the id of the version they are shown: what a usage event
+     * is about. One query for a whole batch of events.
+     */
     async shownVersions(user: Viewer, ids: string[]): Promise<Map<string, string | null>> {
       const rows = await store.findVersionIds(db, [...new Set(ids)], visibleTo(user));
       return new Map(rows.map((row) => [row.id, shownVersionId(user, row)]));

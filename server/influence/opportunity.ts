@@ -50,6 +50,6 @@ export function checkOpportunity(input: OpportunityFields): Checked {
   if (outcome === 'open') closedAt = null;
   return {
     ok: true,
-    row: { externalId, name, amount: `${BigInt(amount[1]!)}.${(amount[2] ?? '').padEnd(2, '0')}`, currency, stage, outcome: outcome as Outcome, closedAt, updatedAt: new Date() },
+    row: { externalId, name, amount: `${BigInt(amount[1]!)}.${(amount[2] ?? '').padEnd(2, '0')}`, currency, stage, outcome: outcome as Outcome, closedAt },
   };
 }

@@ -64,7 +64,7 @@ export function winRateLowerBound(won: number, closed: number): number {
   return (centre - spread) / denominator;
 }
 
-interface DealRow { asset_id: string; currency: string; won: number; lost: number; open: number; revenue_won: string | null; last_at: string | Date | null }
+interface DealRow { asset_id: string; currency: string; won: number; lost: number; open: number; revenue_won: string | null }
 
 /** What the senders of a closed deal's shares are asked: did what you shared help? */
 interface ClosedDealShare { sender_id: string; external_id: string; name: string; outcome: 'won' | 'lost'; asset_id: string; title: string; assets: number }
@@ -150,8 +150,7 @@ export function influenceService(db: Db, notify: NotificationService['notify']) 
         )
         select asset_id, currency,
           (count(*) filter (where outcome = 'won'))::int as won, (count(*) filter (where outcome = 'lost'))::int as lost,
-          (count(*) filter (where outcome = 'open'))::int as open, sum(amount) filter (where outcome = 'won') as revenue_won,
-          max(closed_at) as last_at
+          (count(*) filter (where outcome = 'open'))::int as open, sum(amount) filter (where outcome = 'won') as revenue_won
         from touched group by asset_id, currency`);
       const wonByCurrency = new Map<string, number>();
       for (const deal of deals) wonByCurrency.set(deal.currency, (wonByCurrency.get(deal.currency) ?? 0) + deal.won);

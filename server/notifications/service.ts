@@ -1,6 +1,7 @@
 // Notifications: one in-app centre for everything the product tells a person (a link first opened, the daily digest
-// of their links, new feedback on one's asset, a request done or declined, "it exists now"). Other domains call
-// notify(); the person reads them under the bell and marks them read. A notification with a key is made once, however often it is asked for.
+// of their links, new feedback on one's asset, a request done or declined, "it exists now", a deal closed). Other
+// domains call notify(); the person reads them under the bell and marks them read. A notification with a key is made
+// once, however often it is asked for.
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { CurrentUser } from '../auth/roles.ts';
 import type { Db, Tx } from '../db/client.ts';

@@ -29,6 +29,18 @@ export function groupQueryVariants<Row extends { query: string; count: number }>
   return [...groups].map(([key, rows]) => ({ key, rows }));
 }
 
+/** A group's spellings as typed, most searched first (one spelling may come in several rows: with and without results). */
+export function spellingsByFrequency(group: { query: string; count: number }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of group) counts.set(row.query, (counts.get(row.query) ?? 0) + row.count);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([spelling]) => spelling);
+}
+
+/** How many people (still here) searched a group's spellings. */
+export function searchersOf(group: { users: (string | null)[] }[]): number {
+  return new Set(group.flatMap((row) => row.users.filter((user) => user !== null))).size;
+}
+
 /**
  * Each word's stand-in: the most frequent word within one typo of it (itself when none is more frequent). Words are
  * taken most frequent first; one that is near an earlier stand-in joins it, else it stands in for itself. Near

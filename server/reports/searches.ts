@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { countedSearch, epochMs, rows, searchInCell } from './measures.ts';
 import { inRanges, windowRange, type UsageSource } from './source.ts';
-import { groupQueryVariants } from './query-variants.ts';
+import { groupQueryVariants, searchersOf as searchers, spellingsByFrequency } from './query-variants.ts';
 import type { CellFilter } from './window.ts';
 
 /** How many of the most frequent queries `top` lists. */
@@ -53,15 +53,7 @@ export async function searchAnalytics(db: Db, source: UsageSource, cell: CellFil
   return { top, zeroResults };
 }
 
-/** The spellings as typed, most frequent first (one spelling may come in two rows: with and without results). */
-function spellingsByFrequency(group: SpellingRow[]): string[] {
-  const counts = new Map<string, number>();
-  for (const row of group) counts.set(row.query, (counts.get(row.query) ?? 0) + row.count);
-  return [...counts].sort((a, b) => b[1] - a[1] || compare(a[0], b[0])).map(([spelling]) => spelling);
-}
-
 const mostFrequentSpelling = (group: SpellingRow[]) => spellingsByFrequency(group)[0]!;
-const searchers = (group: SpellingRow[]) => new Set(group.flatMap((row) => row.users.filter((user) => user !== null))).size;
 const sum = <T>(list: T[], of: (item: T) => number) => list.reduce((total, item) => total + of(item), 0);
 const round = (n: number, decimals: number) => Math.round(n * 10 ** decimals) / 10 ** decimals;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

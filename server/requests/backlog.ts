@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/client.ts';
 import { rows } from '../db/rows.ts';
-import { groupQueryVariants } from '../reports/query-variants.ts';
+import { groupQueryVariants, searchersOf, spellingsByFrequency } from '../reports/query-variants.ts';
 import type { SearchService } from '../search/service.ts';
 import type { RequestStatus } from './schemas.ts';
 
@@ -61,9 +61,9 @@ export async function failedSearchBacklog(db: Db, search: SearchService, days: n
       if (searches.length === 0 || searches.some((row) => row.clicks > 0)) continue;
       const requests = members.filter((row): row is Linked => row.source === 'request')
         .sort((a, b) => Number(a.status === 'declined') - Number(b.status === 'declined') || b.votes - a.votes);
+      const queries = spellingsByFrequency(searches);
       topics.push({
-        topic: byFrequency(searches)[0]!, queries: byFrequency(searches),
-        searchers: new Set(searches.flatMap((row) => row.users.filter((user) => user !== null))).size,
+        topic: queries[0]!, queries, searchers: searchersOf(searches),
         searches: searches.reduce((total, row) => total + row.count, 0),
         noResults: searches.reduce((total, row) => total + row.no_results, 0),
         persona: searches[0]!.persona, stage: searches[0]!.stage,
@@ -82,11 +82,4 @@ export async function failedSearchBacklog(db: Db, search: SearchService, days: n
     topic.findsNow = await search.peek(SALES_VIEWER, { q: topic.topic, ...filters, limit: 1, offset: 0 }).then((found) => found.total, () => 0);
   }
   return listed;
-}
-
-/** The spellings as typed, most searched first. */
-function byFrequency(searches: Spelling[]): string[] {
-  const counts = new Map<string, number>();
-  for (const row of searches) counts.set(row.query, (counts.get(row.query) ?? 0) + row.count);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([query]) => query);
 }

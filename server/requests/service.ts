@@ -43,8 +43,8 @@ export function requestService(db: Db, assets: AssetService, taxonomy: TaxonomyS
     };
   }
 
-  async function one(viewer: CurrentUser, id: string, on: Db | Tx = db) {
-    const [listed] = await queries.listRequests(on, viewer.id, { ids: [id], limit: 1 });
+  async function one(viewer: CurrentUser, id: string) {
+    const [listed] = await queries.listRequests(db, viewer.id, { ids: [id], limit: 1 });
     if (!listed) throw new NotFound('no such request');
     return requestJson(viewer, listed);
   }
@@ -61,11 +61,12 @@ export function requestService(db: Db, assets: AssetService, taxonomy: TaxonomyS
       if (!request) return false;
       const what = `"${excerpt(request.description, 80)}"`;
       const said = request.comment ? ` — "${excerpt(request.comment, 140)}"` : '';
+      const comment = request.comment ? excerpt(request.comment, 200) : undefined;
       const told = request.status === 'declined'
-        ? { kind: 'request-declined', title: `Your request was declined: ${what}`, body: request.comment ? excerpt(request.comment, 200) : undefined, link: `/requests#${id}` }
+        ? { kind: 'request-declined', title: `Your request was declined: ${what}`, body: comment, link: `/requests#${id}` }
         : {
           kind: 'request-done', title: `Your request is done: ${what}`,
-          body: request.assetTitle ? `"${request.assetTitle}" is in the library${said}` : (request.comment ? excerpt(request.comment, 200) : undefined),
+          body: request.assetTitle ? `"${request.assetTitle}" is in the library${said}` : comment,
           link: request.assetId ? `/assets/${request.assetId}` : `/requests#${id}`,
         };
       for (const userId of await queries.enabledVoters(tx, id)) {

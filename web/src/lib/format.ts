@@ -73,3 +73,8 @@ export function initials(name: string): string {
   const parts = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts.at(-1)![0] : '')).toUpperCase();
 }
+
+/** Whole amounts in a currency (plain numbers when there is none): "€12,000". */
+export function moneyFormat(currency: string | null): Intl.NumberFormat {
+  return new Intl.NumberFormat(undefined, currency ? { style: 'currency', currency, maximumFractionDigits: 0 } : {});
+}
