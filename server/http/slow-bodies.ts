@@ -3,15 +3,18 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestTimeout } from '../errors.ts';
 
+/** Bodies their routes read as streams and hold to a minimum rate (`watchUploadRate`): file uploads, CSV imports. */
+export const STREAMED_BODY = /^\s*(multipart\/|text\/csv\b|application\/csv\b)/i;
+
 /**
  * preParsing hook: a body that Fastify reads itself (JSON and the like, at most `bodyLimit`) must have arrived within
- * `deadlineMs` of the request's start, or the request gets 408. Multipart bodies are left alone: the upload route
- * reads them and holds them to a minimum rate instead (`watchUploadRate`), since a large file may take hours.
+ * `deadlineMs` of the request's start, or the request gets 408. Streamed bodies (STREAMED_BODY) are left alone: their
+ * routes hold them to a minimum rate instead, since a large file may take hours.
  */
 export function bodyDeadline(deadlineMs: number) {
   return async function limitBodyTime(req: FastifyRequest, _reply: FastifyReply, payload: Readable): Promise<Readable> {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (!hasBody || /^\s*multipart\//i.test(req.headers['content-type'] ?? '')) return payload;
+    if (!hasBody || STREAMED_BODY.test(req.headers['content-type'] ?? '')) return payload;
     const timed = new PassThrough();
     const timer = setTimeout(() => {
       payload.unpipe(timed);

@@ -3,8 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Readable } from 'node:stream';
 import { requireRole } from '../auth/guards.ts';
-import { UnsupportedType } from '../errors.ts';
+import { RequestTimeout, UnsupportedType } from '../errors.ts';
 import { sendCsv } from '../http/csv-reply.ts';
+import { watchUploadRate } from '../http/slow-bodies.ts';
 import { csvStream, onePage } from '../reports/csv.ts';
 import type { Services } from '../services.ts';
 import { ImportQuery, ImportSummary, Influence, InfluenceQuery, NewOpportunityBody, Opportunity, OpportunityParams } from './schemas.ts';
@@ -12,8 +13,9 @@ import { ImportQuery, ImportSummary, Influence, InfluenceQuery, NewOpportunityBo
 const tags = ['influence'];
 const marketingAndUp = requireRole('marketing');
 
-const influenceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { influence } }) => {
-  // The CSV is read as it streams in (influence/import.ts counts its size), not buffered first.
+const influenceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services: { influence, config } }) => {
+  // The CSV is read as it streams in (influence/import.ts counts its size), not buffered first, and held to the
+  // uploads' minimum rate rather than the body deadline (http/slow-bodies.ts STREAMED_BODY).
   app.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
 
   app.post('/api/opportunities', {
@@ -37,7 +39,16 @@ const influenceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async
     if (!/^(text|application)\/csv\b/i.test(req.headers['content-type'] ?? '')) {
       throw new UnsupportedType('send the CSV as text/csv, with a header row', 'NOT_CSV');
     }
-    return influence.importCsv(req.body as Readable, req.query);
+    // No deadline for the whole file (a large export over a slow link takes long), but a minimum rate, as uploads.
+    const stopWatching = watchUploadRate(req.raw, config.uploadMinBytesPerSec, config.uploadStallMs, (received) => {
+      req.raw.emit('error', new RequestTimeout(
+        `the CSV stalled: ${received} bytes in the last ${config.uploadStallMs / 1000} s, below the minimum of ${config.uploadMinBytesPerSec} bytes/s`, 'UPLOAD_STALLED'));
+    });
+    try {
+      return await influence.importCsv(req.body as Readable, req.query);
+    } finally {
+      stopWatching();
+    }
   });
 
   app.get('/api/reports/influence', {

@@ -148,6 +148,47 @@ describe('slow clients', () => {
   });
 });
 
+describe('CSV imports', () => {
+  const csvHeaders = (length: number) => [
+    'POST /api/opportunities/import HTTP/1.1', 'Host: 127.0.0.1', `Cookie: ${t.marketing.cookie}`, 'Content-Type: text/csv',
+    `Content-Length: ${length}`, '', '',
+  ].join('\r\n');
+  const rows = (n: number) => Buffer.from(['externalId,name,amount,currency,stage,outcome,closedAt',
+    ...Array.from({ length: n }, (_, i) => `CSV-${i},Deal ${i},${i}.50,EUR,Closed,won,2026-11-01`)].join('\n'));
+
+  it('takes a CSV that streams in steadily for longer than the body deadline, as an upload', async () => {
+    const csv = rows(8_000);
+    const client = connect();
+    await client.connected;
+    client.write(csvHeaders(csv.length));
+    // About 3 s at four times the minimum rate: twice the 1.5 s body deadline a JSON body gets.
+    for (let at = 0; at < csv.length; at += 32 * KB) {
+      client.write(csv.subarray(at, at + 32 * KB));
+      await sleep(250);
+    }
+    await Promise.race([new Promise<void>((resolve) => client.client.socket.once('data', () => resolve())), sleep(10_000)]);
+    await sleep(100);
+    expect(client.client.received).toMatch(/^HTTP\/1\.1 200/);
+    expect(client.client.received).toContain('"imported":8000');
+    client.client.socket.destroy();
+  });
+
+  it('cuts off a stalled CSV with 408, and imports none of it', async () => {
+    const csv = rows(20_000);
+    const client = connect();
+    await client.connected;
+    client.write(csvHeaders(csv.length));
+    client.write(csv.subarray(0, 40 * KB));
+    // …and nothing more.
+    await Promise.race([client.closed, sleep(6_000)]);
+    expect(client.client.received).toMatch(/^HTTP\/1\.1 408/);
+    expect(client.client.received).toContain('"code":"UPLOAD_STALLED"');
+    client.client.socket.destroy();
+    const first = await t.app.inject({ method: 'GET', url: '/api/opportunities/CSV-19999', headers: t.marketing });
+    expect(first.statusCode).toBe(404);
+  });
+});
+
 describe('uploads over the limit', () => {
   it('answers a declared 10 GB upload with 413 within a second, and closes the connection', async () => {
     const boundary = 'huge-boundary';
